@@ -1,0 +1,52 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ServerKafka } from '@nestjs/microservices';
+import { deadLetterTopicOf, GithubDeliveryV1, githubDeliveryV1Schema, TOPICS } from '@callboard/contracts';
+import { APP_CONFIG } from '@callboard/config';
+import { ConsumedMessage, createKafkaConsumerServer, EventPublisher, PermanentProcessingError, registerContractHandler, topicName } from '@callboard/kafka';
+import type { IngestionConfig } from '../ingestion.config';
+import { ProcessPushUseCase } from './process-push.use-case';
+import { pushEventSchema } from './push-event';
+
+/** Consumes recorded deliveries and dispatches each by its GitHub event name. */
+@Injectable()
+export class GithubDeliveryConsumer {
+  private readonly logger = new Logger(GithubDeliveryConsumer.name);
+
+  constructor(
+    private readonly processPush: ProcessPushUseCase,
+    private readonly publisher: EventPublisher,
+    @Inject(APP_CONFIG) private readonly config: IngestionConfig,
+  ) {}
+
+  createServer(): ServerKafka {
+    const server = createKafkaConsumerServer(this.config, this.config.INGESTION_CONSUMER_GROUP, 'ingestion-consumer');
+    registerContractHandler(server, {
+      topic: topicName(this.config, TOPICS.githubDeliveries),
+      deadLetterTopic: topicName(this.config, deadLetterTopicOf(TOPICS.githubDeliveries)),
+      schema: githubDeliveryV1Schema,
+      stage: 'ingestion.delivery',
+      publisher: this.publisher,
+      deliveryIdOf: (delivery) => delivery.deliveryId,
+      handle: (message) => this.dispatch(message),
+    });
+    return server;
+  }
+
+  private async dispatch({ value: delivery }: ConsumedMessage<GithubDeliveryV1>): Promise<void> {
+    switch (delivery.event) {
+      case 'ping':
+        this.logger.log({ msg: 'ping received', deliveryId: delivery.deliveryId, hookId: delivery.hookId });
+        return;
+      case 'push': {
+        const push = pushEventSchema.safeParse(delivery.payload);
+        if (!push.success) {
+          throw new PermanentProcessingError(`push payload lacks required fields: ${push.error.issues[0]?.path.join('.')}: ${push.error.issues[0]?.message}`);
+        }
+        await this.processPush.execute(push.data, delivery.deliveryId);
+        return;
+      }
+      default:
+        this.logger.debug({ msg: 'event not handled', event: delivery.event, deliveryId: delivery.deliveryId });
+    }
+  }
+}

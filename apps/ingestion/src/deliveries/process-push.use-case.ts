@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { deadLetterTopicOf, EntityEventV1, entityEventV1Schema, TOPICS } from '@callboard/contracts';
+import { APP_CONFIG } from '@callboard/config';
+import { githubFileLocation, parseCatalogFile, planLocationChanges, ParsedCatalogFile } from '@callboard/entity-model';
+import { EventPublisher, topicName } from '@callboard/kafka';
+import { GithubContentsRepository } from '../github/github-contents.repository';
+import type { IngestionConfig } from '../ingestion.config';
+import { isDefaultBranchPush, isZeroSha, PushEvent, pushSourceVersion, touchedCatalogPaths } from './push-event';
+
+export interface PushOutcome {
+  files: number;
+  upserts: number;
+  removals: number;
+  invalidDocuments: number;
+}
+
+const EMPTY_FILE: ParsedCatalogFile = { entities: new Map(), errors: [] };
+
+/**
+ * Turns a default-branch push into entity events: for each catalog file the push touched,
+ * compare what the file declared before the push with what it declares after it.
+ */
+@Injectable()
+export class ProcessPushUseCase {
+  private readonly logger = new Logger(ProcessPushUseCase.name);
+  private readonly entityTopic: string;
+  private readonly entityDeadLetterTopic: string;
+
+  constructor(
+    private readonly contents: GithubContentsRepository,
+    private readonly publisher: EventPublisher,
+    @Inject(APP_CONFIG) private readonly config: IngestionConfig,
+  ) {
+    this.entityTopic = topicName(config, TOPICS.entityEvents);
+    this.entityDeadLetterTopic = topicName(config, deadLetterTopicOf(TOPICS.entityEvents));
+  }
+
+  async execute(push: PushEvent, deliveryId: string): Promise<PushOutcome> {
+    const outcome: PushOutcome = { files: 0, upserts: 0, removals: 0, invalidDocuments: 0 };
+    if (!isDefaultBranchPush(push)) {
+      this.logger.debug({ msg: 'push ignored: not the default branch', deliveryId, ref: push.ref });
+      return outcome;
+    }
+    const repository = push.repository;
+    const sourceVersion = pushSourceVersion(push, new Date());
+    for (const path of touchedCatalogPaths(push, this.config.CATALOG_FILE_PATHS)) {
+      outcome.files += 1;
+      const [before, after] = await Promise.all([
+        isZeroSha(push.before) ? Promise.resolve(EMPTY_FILE) : this.readCatalogFile(repository.full_name, path, push.before),
+        this.readCatalogFile(repository.full_name, path, push.after),
+      ]);
+      const location = githubFileLocation(repository.html_url, repository.default_branch, path);
+      const source = { provider: 'github' as const, deliveryId, repository: repository.full_name, repositoryId: repository.id, commitSha: push.after, path };
+
+      for (const error of after.errors) {
+        outcome.invalidDocuments += 1;
+        await this.publisher.publishDeadLetter(this.entityDeadLetterTopic, {
+          reason: `invalid document ${error.index} in ${repository.full_name}/${path}: ${error.message}`,
+          stage: 'ingestion.catalog-file',
+          deliveryId,
+          original: { topic: this.entityTopic, key: location.target, value: null },
+          details: { repository: repository.full_name, path, commitSha: push.after, documentIndex: error.index, location: location.target },
+        });
+      }
+
+      const plan = planLocationChanges(before.entities, after.entities);
+      // As Backstage does, a file with a broken document does not orphan anything: the
+      // entity may be the broken one, and deleting it would lose it until the file is fixed.
+      const removals = after.errors.length > 0 ? [] : plan.removals;
+      const common = { schemaVersion: 1 as const, location, originLocation: location, source, sourceVersion, emittedAt: new Date().toISOString() };
+      const events: EntityEventV1[] = [
+        ...removals.map((entityRef): EntityEventV1 => ({ ...common, eventId: randomUUID(), type: 'removal', entityRef })),
+        ...plan.upserts.map(({ ref, entity }): EntityEventV1 => ({ ...common, eventId: randomUUID(), type: 'upsert', entityRef: ref, entity })),
+      ];
+      await this.publisher.publish(
+        this.entityTopic,
+        entityEventV1Schema,
+        events.map((event) => ({ key: event.entityRef, value: event, headers: { 'x-github-delivery': deliveryId } })),
+      );
+      outcome.upserts += plan.upserts.length;
+      outcome.removals += removals.length;
+    }
+    this.logger.log({ msg: 'push processed', deliveryId, repository: repository.full_name, after: push.after, ...outcome });
+    return outcome;
+  }
+
+  private async readCatalogFile(repository: string, path: string, ref: string): Promise<ParsedCatalogFile> {
+    const content = await this.contents.readFile(repository, path, ref);
+    return content === null ? EMPTY_FILE : parseCatalogFile(content);
+  }
+}

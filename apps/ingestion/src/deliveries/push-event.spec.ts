@@ -1,0 +1,40 @@
+import { isDefaultBranchPush, pushEventSchema, pushSourceVersion, touchedCatalogPaths } from './push-event';
+
+const sha = (c: string) => c.repeat(40);
+const basePush = () =>
+  pushEventSchema.parse({
+    ref: 'refs/heads/main',
+    before: sha('a'),
+    after: sha('b'),
+    commits: [
+      { added: ['catalog-info.yaml'], modified: ['README.md'], removed: [] },
+      { added: [], modified: ['docs/catalog-info.yaml'], removed: ['old/catalog-info.yaml'] },
+    ],
+    head_commit: { id: sha('b'), timestamp: '2026-11-24T10:00:00+01:00' },
+    repository: { id: 1, name: 'svc', full_name: 'acme/svc', html_url: 'https://github.com/acme/svc', default_branch: 'main', pushed_at: 1764000000 },
+  });
+
+describe('push analysis', () => {
+  it('accepts only an exact match of the default branch', () => {
+    expect(isDefaultBranchPush(basePush())).toBe(true);
+    expect(isDefaultBranchPush({ ...basePush(), ref: 'refs/heads/main-feature' })).toBe(false);
+    expect(isDefaultBranchPush({ ...basePush(), ref: 'refs/heads/feature/main' })).toBe(false);
+    expect(isDefaultBranchPush({ ...basePush(), ref: 'refs/tags/main' })).toBe(false);
+    expect(isDefaultBranchPush({ ...basePush(), deleted: true, after: sha('0') })).toBe(false);
+  });
+
+  it('collects catalog files added, modified or removed by any commit', () => {
+    expect(touchedCatalogPaths(basePush(), ['catalog-info.yaml'])).toEqual(['catalog-info.yaml']);
+    expect(touchedCatalogPaths(basePush(), ['catalog-info.yaml', 'docs/catalog-info.yaml', 'old/catalog-info.yaml'])).toEqual([
+      'catalog-info.yaml',
+      'docs/catalog-info.yaml',
+      'old/catalog-info.yaml',
+    ]);
+    expect(touchedCatalogPaths(basePush(), ['README.yaml'])).toEqual([]);
+  });
+
+  it('orders pushes by the head commit time, falling back to pushed_at', () => {
+    expect(pushSourceVersion(basePush(), new Date(0))).toBe(Date.parse('2026-11-24T09:00:00Z'));
+    expect(pushSourceVersion({ ...basePush(), head_commit: null }, new Date(0))).toBe(1764000000 * 1000);
+  });
+});

@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Octokit } from '@octokit/rest';
+import { APP_CONFIG } from '@callboard/config';
+import type { IngestionConfig } from '../ingestion.config';
+
+/** Reads repository files through GitHub's REST contents API (github.com or Enterprise Server). */
+@Injectable()
+export class GithubContentsRepository {
+  private readonly octokit: Octokit;
+  private readonly timeoutMs: number;
+
+  constructor(@Inject(APP_CONFIG) config: IngestionConfig) {
+    this.octokit = new Octokit({
+      baseUrl: config.GITHUB_API_URL.replace(/\/+$/, ''),
+      auth: config.GITHUB_TOKEN,
+      userAgent: 'callboard-ingestion',
+    });
+    this.timeoutMs = config.GITHUB_REQUEST_TIMEOUT_MS;
+  }
+
+  /** The file's text at a commit, or null when the file (or the commit) does not exist. */
+  async readFile(repositoryFullName: string, path: string, ref: string): Promise<string | null> {
+    const [owner, repo] = repositoryFullName.split('/');
+    try {
+      const response = await this.octokit.repos.getContent({
+        owner,
+        repo,
+        path,
+        ref,
+        mediaType: { format: 'raw' },
+        request: { signal: AbortSignal.timeout(this.timeoutMs) },
+      });
+      const data: unknown = response.data;
+      if (typeof data === 'string') return data;
+      if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+      if (data && typeof data === 'object' && 'content' in data && typeof (data as { content: unknown }).content === 'string') {
+        return Buffer.from((data as { content: string }).content, 'base64').toString('utf8');
+      }
+      return null; // a directory or submodule at that path is not a catalog file
+    } catch (err) {
+      if ((err as { status?: number }).status === 404) return null;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import {
+  BadRequestException,
+  Inject,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import { githubDeliveryKey, GithubDeliveryV1, githubDeliveryV1Schema, TOPICS } from '@callboard/contracts';
+import { APP_CONFIG } from '@callboard/config';
+import { EventPublisher, topicName } from '@callboard/kafka';
+import type { IngestionConfig } from '../ingestion.config';
+import { ReceiveWebhookCommand } from './receive-webhook.command';
+import { WebhookSignatureVerifier } from './webhook-signature.verifier';
+
+export interface WebhookAccepted {
+  deliveryId: string;
+  event: string;
+  status: 'accepted';
+}
+
+/**
+ * Accepts a GitHub delivery: verifies its signature over the raw body, then records it in
+ * Kafka (acks=all) before answering, so an accepted delivery survives any crash after 202.
+ * Everything else happens asynchronously, from the recorded delivery.
+ */
+@Injectable()
+export class ReceiveWebhookUseCase {
+  private readonly logger = new Logger(ReceiveWebhookUseCase.name);
+  private readonly topic: string;
+
+  constructor(
+    private readonly verifier: WebhookSignatureVerifier,
+    private readonly publisher: EventPublisher,
+    @Inject(APP_CONFIG) config: IngestionConfig,
+  ) {
+    this.topic = topicName(config, TOPICS.githubDeliveries);
+  }
+
+  async execute(command: ReceiveWebhookCommand): Promise<WebhookAccepted> {
+    const { event, deliveryId } = command;
+    if (!event) throw new BadRequestException('missing X-GitHub-Event header');
+    if (!deliveryId) throw new BadRequestException('missing X-GitHub-Delivery header');
+    if (!command.signature256) throw new UnauthorizedException('missing X-Hub-Signature-256 header');
+    if (command.rawBody.length === 0) throw new BadRequestException('empty body');
+
+    const rawBody = command.rawBody.toString('utf8');
+    if (!(await this.verifier.isValid(rawBody, command.signature256))) {
+      this.logger.warn({ msg: 'signature mismatch', deliveryId, event });
+      throw new UnauthorizedException('X-Hub-Signature-256 does not match the payload');
+    }
+
+    const payload = this.decodePayload(rawBody, command.contentType);
+    const delivery: GithubDeliveryV1 = {
+      schemaVersion: 1,
+      deliveryId,
+      event,
+      hookId: command.hookId,
+      receivedAt: new Date().toISOString(),
+      payload,
+    };
+    const parsed = githubDeliveryV1Schema.safeParse(delivery);
+    if (!parsed.success) throw new BadRequestException(`invalid delivery: ${parsed.error.issues[0]?.message}`);
+
+    try {
+      await this.publisher.publish(this.topic, githubDeliveryV1Schema, [
+        { key: githubDeliveryKey(payload, deliveryId), value: parsed.data, headers: { 'x-github-delivery': deliveryId, 'x-github-event': event } },
+      ]);
+    } catch (err) {
+      // Not recorded means not accepted: GitHub shows the failure and the delivery can be redelivered.
+      this.logger.error({ msg: 'could not record delivery', deliveryId, err });
+      throw new ServiceUnavailableException('delivery could not be recorded; retry later');
+    }
+    this.logger.log({ msg: 'delivery accepted', deliveryId, event });
+    return { deliveryId, event, status: 'accepted' };
+  }
+
+  private decodePayload(rawBody: string, contentType: string | undefined): Record<string, unknown> {
+    const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    let json: string;
+    if (mediaType === 'application/json') {
+      json = rawBody;
+    } else if (mediaType === 'application/x-www-form-urlencoded') {
+      // GitHub's "form" content type: the JSON is in the `payload` field.
+      const field = new URLSearchParams(rawBody).get('payload');
+      if (field === null) throw new BadRequestException('form-encoded delivery has no payload field');
+      json = field;
+    } else {
+      throw new UnsupportedMediaTypeException('Content-Type must be application/json or application/x-www-form-urlencoded');
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch (err) {
+      throw new BadRequestException(`body is not valid JSON: ${(err as Error).message}`);
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new BadRequestException('body must be a JSON object');
+    }
+    return value as Record<string, unknown>;
+  }
+}

@@ -1,0 +1,45 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { InvalidFilterError } from '@callboard/entity-model';
+
+// Backstage's error names for the statuses its clients branch on.
+const ERROR_NAMES: Record<number, string> = {
+  400: 'InputError',
+  401: 'AuthenticationError',
+  403: 'NotAllowedError',
+  404: 'NotFoundError',
+  409: 'ConflictError',
+  412: 'NotModifiedError',
+};
+
+/**
+ * Answers every error with Backstage's error body, which @backstage/catalog-client and the
+ * Backstage frontend parse: `{ error: { name, message }, request: { method, url }, response: { statusCode } }`.
+ */
+@Catch()
+export class BackstageErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(BackstageErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request>();
+    const response = context.getResponse<Response>();
+    let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
+    let message = 'Internal server error';
+    if (exception instanceof InvalidFilterError) {
+      status = HttpStatus.BAD_REQUEST;
+      message = exception.message;
+    } else if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      const body = exception.getResponse();
+      message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+    } else {
+      this.logger.error({ msg: 'unhandled error', err: exception, url: request.url });
+    }
+    response.status(status).json({
+      error: { name: ERROR_NAMES[status] ?? (status >= 500 ? 'Error' : 'InputError'), message },
+      request: { method: request.method, url: request.originalUrl ?? request.url },
+      response: { statusCode: status },
+    });
+  }
+}

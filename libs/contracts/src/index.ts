@@ -1,0 +1,5 @@
+export * from './topics';
+export * from './github-delivery.contract';
+export * from './entity-event.contract';
+export * from './dead-letter.contract';
+export * from './validation';

@@ -1,0 +1,92 @@
+import type { Entity } from '@backstage/catalog-model';
+import { decideRemoval, decideUpsert, locationKeyOf, ProjectedEntityState } from './entity-projection';
+
+const location = { type: 'url' as const, target: 'https://github.com/acme/svc/blob/main/catalog-info.yaml' };
+const otherLocation = { type: 'url' as const, target: 'https://github.com/acme/other/blob/main/catalog-info.yaml' };
+const entity = (owner = 'team-a'): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'svc', namespace: 'default' },
+  spec: { type: 'service', lifecycle: 'production', owner },
+});
+let uids = 0;
+const newUid = () => `uid-${++uids}`;
+
+function stateAfter(decision: ReturnType<typeof decideUpsert>, sourceVersion: number): ProjectedEntityState {
+  if (decision.action !== 'write') throw new Error(`expected a write, got ${decision.action}`);
+  return { uid: decision.uid, inputHash: decision.inputHash, sourceVersion, locationKey: locationKeyOf(location), deleted: false };
+}
+
+describe('decideUpsert', () => {
+  it('creates with a new uid, server annotations and an etag', () => {
+    const decision = decideUpsert(null, { entity: entity(), location, originLocation: location, sourceVersion: 1 }, newUid);
+    expect(decision.action).toBe('write');
+    if (decision.action !== 'write') return;
+    expect(decision.created).toBe(true);
+    expect(decision.entity.metadata.uid).toBe(decision.uid);
+    expect(decision.entity.metadata.etag).toBe(decision.etag);
+    expect(decision.entity.metadata.annotations).toMatchObject({
+      'backstage.io/managed-by-location': `url:${location.target}`,
+      'backstage.io/managed-by-origin-location': `url:${location.target}`,
+      'backstage.io/view-url': location.target,
+      'backstage.io/edit-url': 'https://github.com/acme/svc/edit/main/catalog-info.yaml',
+      'backstage.io/source-location': 'url:https://github.com/acme/svc/tree/main/',
+    });
+    expect(decision.entity.relations).toEqual([]);
+  });
+
+  it('writes nothing for an unchanged input (a redelivered event)', () => {
+    const first = decideUpsert(null, { entity: entity(), location, originLocation: location, sourceVersion: 1 }, newUid);
+    const again = decideUpsert(stateAfter(first, 1), { entity: entity(), location, originLocation: location, sourceVersion: 1 }, newUid);
+    expect(again).toEqual({ action: 'skip', reason: 'unchanged' });
+  });
+
+  it('keeps the uid and changes the etag when the entity changes', () => {
+    const first = decideUpsert(null, { entity: entity('team-a'), location, originLocation: location, sourceVersion: 1 }, newUid);
+    const second = decideUpsert(stateAfter(first, 1), { entity: entity('team-b'), location, originLocation: location, sourceVersion: 2 }, newUid);
+    if (first.action !== 'write' || second.action !== 'write') throw new Error('expected writes');
+    expect(second.created).toBe(false);
+    expect(second.uid).toBe(first.uid);
+    expect(second.etag).not.toBe(first.etag);
+  });
+
+  it('ignores an event older than what was applied', () => {
+    const first = decideUpsert(null, { entity: entity('team-b'), location, originLocation: location, sourceVersion: 5 }, newUid);
+    const late = decideUpsert(stateAfter(first, 5), { entity: entity('team-a'), location, originLocation: location, sourceVersion: 4 }, newUid);
+    expect(late).toEqual({ action: 'skip', reason: 'stale' });
+  });
+
+  it('reports a conflict when a second location declares an owned ref', () => {
+    const first = decideUpsert(null, { entity: entity(), location, originLocation: location, sourceVersion: 1 }, newUid);
+    const other = decideUpsert(stateAfter(first, 1), { entity: entity(), location: otherLocation, originLocation: otherLocation, sourceVersion: 2 }, newUid);
+    expect(other).toEqual({ action: 'conflict', ownerLocationKey: locationKeyOf(location) });
+  });
+
+  it('lets the entity set its own view/edit/source annotations, as Backstage does', () => {
+    const own = entity();
+    own.metadata.annotations = { 'backstage.io/view-url': 'https://docs.example.com/svc' };
+    const decision = decideUpsert(null, { entity: own, location, originLocation: location, sourceVersion: 1 }, newUid);
+    if (decision.action !== 'write') throw new Error('expected a write');
+    expect(decision.entity.metadata.annotations?.['backstage.io/view-url']).toBe('https://docs.example.com/svc');
+  });
+
+  it('re-creates over a tombstone with a new uid', () => {
+    const tombstone: ProjectedEntityState = { uid: 'old', inputHash: 'x', sourceVersion: 3, locationKey: locationKeyOf(location), deleted: true };
+    const decision = decideUpsert(tombstone, { entity: entity(), location: otherLocation, originLocation: otherLocation, sourceVersion: 4 }, () => 'fresh');
+    expect(decision).toMatchObject({ action: 'write', uid: 'fresh', created: true });
+  });
+});
+
+describe('decideRemoval', () => {
+  const live: ProjectedEntityState = { uid: 'u', inputHash: 'h', sourceVersion: 10, locationKey: locationKeyOf(location), deleted: false };
+
+  it('deletes when the owning location removes it with a newer event', () => {
+    expect(decideRemoval(live, { location, sourceVersion: 11 })).toEqual({ action: 'delete' });
+  });
+  it('ignores removals by another location, older removals and absent entities', () => {
+    expect(decideRemoval(live, { location: otherLocation, sourceVersion: 11 })).toEqual({ action: 'skip', reason: 'not-owner' });
+    expect(decideRemoval(live, { location, sourceVersion: 9 })).toEqual({ action: 'skip', reason: 'stale' });
+    expect(decideRemoval(null, { location, sourceVersion: 11 })).toEqual({ action: 'skip', reason: 'absent' });
+    expect(decideRemoval({ ...live, deleted: true }, { location, sourceVersion: 11 })).toEqual({ action: 'skip', reason: 'absent' });
+  });
+});

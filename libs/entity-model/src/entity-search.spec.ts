@@ -1,0 +1,74 @@
+import type { Entity } from '@backstage/catalog-model';
+import { buildSearchPairs } from './entity-search';
+import { InvalidFilterError, parseFilterParams } from './entity-filter';
+import { planLocationChanges } from './location-diff';
+import { normalizeEntityRef } from './entity-ref';
+
+describe('buildSearchPairs', () => {
+  const entity: Entity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'Payments', tags: ['Java', 'kafka'], annotations: { 'github.com/project-slug': 'acme/Payments' } },
+    spec: { type: 'service', owner: 'group:default/payments' },
+    relations: [{ type: 'ownedBy', targetRef: 'group:default/payments' }],
+  };
+  const pairs = buildSearchPairs(entity);
+
+  it('lowercases keys and values and adds the default namespace', () => {
+    expect(pairs).toEqual(
+      expect.arrayContaining([
+        { k: 'kind', v: 'component' },
+        { k: 'metadata.name', v: 'payments' },
+        { k: 'metadata.namespace', v: 'default' },
+        { k: 'spec.type', v: 'service' },
+        { k: 'metadata.annotations.github.com/project-slug', v: 'acme/payments' },
+      ]),
+    );
+  });
+
+  it('indexes array items both as values and as `path.item = true`', () => {
+    expect(pairs).toEqual(expect.arrayContaining([{ k: 'metadata.tags', v: 'java' }, { k: 'metadata.tags.java', v: 'true' }]));
+  });
+
+  it('indexes relations by type', () => {
+    expect(pairs).toContainEqual({ k: 'relations.ownedby', v: 'group:default/payments' });
+  });
+});
+
+describe('parseFilterParams', () => {
+  it('ANDs comma-separated statements, ORs repeated parameters and same-key values', () => {
+    expect(parseFilterParams(['kind=Component,spec.type=service,spec.type=website', 'kind=API'])).toEqual({
+      anyOf: [
+        { allOf: [{ key: 'kind', values: ['component'] }, { key: 'spec.type', values: ['service', 'website'] }] },
+        { allOf: [{ key: 'kind', values: ['api'] }] },
+      ],
+    });
+  });
+  it('treats a bare key as "exists" and ignores empty parameters', () => {
+    expect(parseFilterParams(['metadata.annotations.backstage.io/techdocs-ref', ''])).toEqual({
+      anyOf: [{ allOf: [{ key: 'metadata.annotations.backstage.io/techdocs-ref' }] }],
+    });
+    expect(parseFilterParams([])).toBeUndefined();
+  });
+  it('rejects a statement without a key', () => {
+    expect(() => parseFilterParams(['=component'])).toThrow(InvalidFilterError);
+  });
+});
+
+describe('planLocationChanges', () => {
+  const e = (name: string): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name }, spec: { type: 'team', children: [] } });
+  it('removes what the file no longer declares and upserts the rest', () => {
+    const before = new Map([['group:default/a', e('a')], ['group:default/b', e('b')]]);
+    const after = new Map([['group:default/b', e('b')], ['group:default/c', e('c')]]);
+    const plan = planLocationChanges(before, after);
+    expect(plan.removals).toEqual(['group:default/a']);
+    expect(plan.upserts.map((u) => u.ref)).toEqual(['group:default/b', 'group:default/c']);
+  });
+});
+
+describe('normalizeEntityRef', () => {
+  it('fills defaults and lowercases', () => {
+    expect(normalizeEntityRef('Team-A', { defaultKind: 'Group' })).toBe('group:default/team-a');
+    expect(normalizeEntityRef('component:Prod/Svc')).toBe('component:prod/svc');
+  });
+});

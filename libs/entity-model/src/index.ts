@@ -1,0 +1,10 @@
+export type { Entity } from '@backstage/catalog-model';
+export * from './catalog-file';
+export * from './entity-validation';
+export * from './entity-ref';
+export * from './stable-hash';
+export * from './location-annotations';
+export * from './location-diff';
+export * from './entity-search';
+export * from './entity-filter';
+export * from './entity-projection';

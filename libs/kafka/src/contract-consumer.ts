@@ -1,0 +1,134 @@
+import { Logger } from '@nestjs/common';
+import { KafkaContext, ServerKafka } from '@nestjs/microservices';
+import type { z } from 'zod';
+import { decodeContract } from '@callboard/contracts';
+import { EventPublisher } from './event-publisher';
+import { KafkaSettings, kafkaClientConfig } from './kafka-options';
+
+/**
+ * A failure that retrying cannot fix (bad input found while processing). The message is
+ * dead-lettered with the reason and the partition moves on. Any other error is treated as
+ * transient: the handler rejects and kafkajs retries the message with its backoff, so the
+ * offset is only committed once the work is done.
+ */
+export class PermanentProcessingError extends Error {
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export interface ConsumedMessage<T> {
+  value: T;
+  key: string | null;
+  topic: string;
+  partition: number;
+  offset: string;
+  headers: Record<string, string>;
+}
+
+export interface ContractHandlerOptions<S extends z.ZodType> {
+  topic: string;
+  deadLetterTopic: string;
+  schema: S;
+  stage: string;
+  publisher: EventPublisher;
+  handle: (message: ConsumedMessage<z.infer<S>>) => Promise<void>;
+  deliveryIdOf?: (value: z.infer<S>) => string | undefined;
+}
+
+function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined || value === null) continue;
+    out[name] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  }
+  return out;
+}
+
+function asBuffer(value: unknown): Buffer | null {
+  if (value === null || value === undefined) return null;
+  if (Buffer.isBuffer(value)) return value;
+  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+/**
+ * Registers a handler that validates every message against its contract on consume; an
+ * invalid or poison message goes to the dead-letter topic and never blocks its partition.
+ */
+export function registerContractHandler<S extends z.ZodType>(server: ServerKafka, options: ContractHandlerOptions<S>): void {
+  const logger = new Logger(`consumer:${options.stage}`);
+  server.addHandler(
+    options.topic,
+    async (_data: unknown, context: KafkaContext) => {
+      const message = context.getMessage();
+      const raw = asBuffer(message.value);
+      const key = message.key ? asBuffer(message.key)!.toString('utf8') : null;
+      const original = {
+        topic: context.getTopic(),
+        partition: context.getPartition(),
+        offset: message.offset,
+        key,
+        value: raw ? raw.toString('utf8') : null,
+      };
+      const decoded = decodeContract(options.schema, raw);
+      if (!decoded.ok) {
+        await options.publisher.publishDeadLetter(options.deadLetterTopic, {
+          reason: `contract violation: ${decoded.error}`,
+          stage: options.stage,
+          original,
+        });
+        return;
+      }
+      const deliveryId = options.deliveryIdOf?.(decoded.value);
+      try {
+        await options.handle({
+          value: decoded.value,
+          key,
+          topic: original.topic,
+          partition: original.partition,
+          offset: message.offset,
+          headers: headersToStrings(message.headers as Record<string, unknown>),
+        });
+      } catch (err) {
+        if (err instanceof PermanentProcessingError) {
+          await options.publisher.publishDeadLetter(options.deadLetterTopic, {
+            reason: err.message,
+            stage: options.stage,
+            deliveryId,
+            original,
+            details: err.details,
+          });
+          return;
+        }
+        logger.error({ msg: 'processing failed; kafkajs will retry', err, deliveryId, offset: message.offset });
+        throw err;
+      }
+    },
+    true,
+  );
+}
+
+/**
+ * A Nest microservice strategy consuming with kafkajs as one consumer group. Offsets are
+ * committed by kafkajs only for messages whose handler resolved: after the write.
+ */
+export function createKafkaConsumerServer(settings: KafkaSettings, groupId: string, clientIdSuffix: string): ServerKafka {
+  return new ServerKafka({
+    client: kafkaClientConfig(settings, clientIdSuffix),
+    consumer: {
+      groupId,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 30000, multiplier: 2 },
+    },
+    subscribe: { fromBeginning: true },
+    run: { autoCommit: true, partitionsConsumedConcurrently: 3 },
+    // Keep the raw bytes: decoding is ours, so a non-JSON poison message reaches the dead-letter path.
+    parser: { keepBinary: true },
+    postfixId: '',
+  });
+}

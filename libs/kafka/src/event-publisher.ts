@@ -1,0 +1,63 @@
+import { Logger } from '@nestjs/common';
+import { IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
+import type { z } from 'zod';
+import { checkContract, DeadLetterV1, deadLetterV1Schema } from '@callboard/contracts';
+
+export interface OutgoingMessage<T> {
+  key: string;
+  value: T;
+  headers?: Record<string, string>;
+}
+
+export class ContractViolationError extends Error {}
+
+/**
+ * The one way services write to Kafka: an idempotent producer waiting for all in-sync
+ * replicas (acks=all), validating every message against its contract before it leaves.
+ */
+export class EventPublisher {
+  private readonly logger = new Logger(EventPublisher.name);
+  private readonly producer: Producer;
+  private connected = false;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // Murmur2, as the Java client: the same key lands on the same partition from any client.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await this.producer.disconnect();
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  async publish<S extends z.ZodType>(topic: string, schema: S, messages: Array<OutgoingMessage<z.infer<S>>>): Promise<void> {
+    if (messages.length === 0) return;
+    const encoded = messages.map((message) => {
+      const check = checkContract(schema, message.value);
+      if (!check.ok) throw new ContractViolationError(`refusing to publish to ${topic}: ${check.error}`);
+      return { key: message.key, value: JSON.stringify(check.value), headers: message.headers as IHeaders | undefined };
+    });
+    await this.producer.send({ topic, acks: -1, messages: encoded });
+  }
+
+  /** Parks a message that cannot be processed, with the reason; never throws for a bad original. */
+  async publishDeadLetter(topic: string, letter: Omit<DeadLetterV1, 'schemaVersion' | 'failedAt'>): Promise<void> {
+    const value: DeadLetterV1 = { schemaVersion: 1, failedAt: new Date().toISOString(), ...letter };
+    this.logger.warn({ msg: 'dead-lettered', topic, reason: letter.reason, stage: letter.stage, deliveryId: letter.deliveryId });
+    await this.publish(topic, deadLetterV1Schema, [{ key: letter.original.key ?? letter.stage, value }]);
+  }
+}

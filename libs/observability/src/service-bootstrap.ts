@@ -1,0 +1,78 @@
+import { INestApplication, Logger, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { CustomStrategy } from '@nestjs/microservices';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, ConfigValidationError } from '@callboard/config';
+
+interface ListenSettings {
+  HOST: string;
+  PORT: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+}
+
+export interface ServiceDefinition<C extends ListenSettings> {
+  name: string;
+  module: Type<unknown>;
+  /** Express options for the HTTP side (e.g. the raw webhook body parser). */
+  bodyParser?: boolean;
+  configure?: (app: NestExpressApplication, config: C) => void | Promise<void>;
+  /** Kafka consumers hosted by this service, as Nest microservice strategies. */
+  consumers?: (app: INestApplication, config: C) => CustomStrategy[];
+}
+
+/**
+ * Starts a service: validated config (a bad value exits with one line naming the variable),
+ * pino logs, HTTP, hosted consumers, and graceful shutdown on SIGTERM/SIGINT: consumers
+ * leave their group after in-flight messages finish, then connections close.
+ */
+export async function runService<C extends ListenSettings>(definition: ServiceDefinition<C>): Promise<INestApplication> {
+  let app: NestExpressApplication;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(definition.module, {
+      bufferLogs: true,
+      bodyParser: definition.bodyParser ?? true,
+      abortOnError: false,
+    });
+  } catch (err) {
+    if (err instanceof ConfigValidationError) {
+      process.stderr.write(`${definition.name}: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  app.useLogger(app.get(PinoLogger));
+  const config = app.get<C>(APP_CONFIG);
+  await definition.configure?.(app, config);
+  for (const strategy of definition.consumers?.(app, config) ?? []) {
+    app.connectMicroservice(strategy, { inheritAppConfig: true });
+  }
+
+  const logger = new Logger(definition.name);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received, shutting down`);
+    // A hung dependency must not keep the process alive forever.
+    const timer = setTimeout(() => {
+      logger.error(`shutdown took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms, exiting`);
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        logger.error({ msg: 'error during shutdown', err });
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+
+  await app.startAllMicroservices();
+  await app.listen(config.PORT, config.HOST);
+  logger.log(`${definition.name} listening on http://${config.HOST}:${config.PORT}`);
+  return app;
+}
