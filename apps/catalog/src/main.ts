@@ -1,11 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@callboard/observability';
-import type { CatalogConfig } from './catalog.config';
-import { CatalogModule } from './catalog.module';
-import { EntityEventConsumer } from './projection/entity-event.consumer';
+import { catalogService } from './catalog.service';
 
-void runService<CatalogConfig>({
-  name: 'catalog',
-  module: CatalogModule,
-  consumers: (app) => [{ strategy: app.get(EntityEventConsumer).createServer() }],
-});
+void runService(catalogService);

@@ -1,15 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@callboard/observability';
-import { GithubDeliveryConsumer } from './deliveries/github-delivery.consumer';
-import type { IngestionConfig } from './ingestion.config';
-import { IngestionModule } from './ingestion.module';
-import { GITHUB_WEBHOOK_PATH } from './webhooks/github-webhook.controller';
-import { useRawWebhookBody } from './webhooks/raw-body';
+import { ingestionService } from './ingestion.service';
 
-void runService<IngestionConfig>({
-  name: 'ingestion',
-  module: IngestionModule,
-  bodyParser: false,
-  configure: (app, config) => useRawWebhookBody(app, GITHUB_WEBHOOK_PATH, config.WEBHOOK_BODY_LIMIT_BYTES),
-  consumers: (app) => [{ strategy: app.get(GithubDeliveryConsumer).createServer() }],
-});
+void runService(ingestionService);

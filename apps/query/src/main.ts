@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@callboard/observability';
-import type { QueryConfig } from './query.config';
-import { QueryModule } from './query.module';
+import { queryService } from './query.service';
 
-void runService<QueryConfig>({ name: 'query', module: QueryModule });
+void runService(queryService);

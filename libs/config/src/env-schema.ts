@@ -4,7 +4,8 @@ import { z } from 'zod';
  * Environment fragments the services compose into their own schema. Every variable is
  * validated once at boot; a wrong value stops the service with a message naming it.
  */
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+// 0 asks the OS for a free port (tests).
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const brokerList = z
   .string()

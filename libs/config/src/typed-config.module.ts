@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, registerAs } from '@nestjs/config';
 import type { z } from 'zod';
 import { parseEnv } from './env-schema';
 
@@ -7,26 +7,19 @@ import { parseEnv } from './env-schema';
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /**
- * Validates the environment once, at boot, through @nestjs/config, and exposes the typed
- * result under APP_CONFIG so nothing else reads process.env.
+ * Validates the environment once, when the application is created (not when its module file
+ * is imported), through @nestjs/config, and exposes the typed result under APP_CONFIG so
+ * nothing else reads process.env.
  */
 @Module({})
 export class TypedConfigModule {
   static forRoot<S extends z.ZodType>(schema: S): DynamicModule {
-    let parsed: z.infer<S> | undefined;
+    const appConfig = registerAs('callboard', () => parseEnv(schema, process.env) as Record<string, unknown>);
     return {
       module: TypedConfigModule,
       global: true,
-      imports: [
-        ConfigModule.forRoot({
-          ignoreEnvFile: true,
-          validate: (env) => {
-            parsed = parseEnv(schema, env);
-            return env;
-          },
-        }),
-      ],
-      providers: [{ provide: APP_CONFIG, useFactory: () => parsed }],
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [appConfig] })],
+      providers: [{ provide: APP_CONFIG, inject: [appConfig.KEY], useFactory: (config: z.infer<S>) => config }],
       exports: [APP_CONFIG],
     };
   }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { KafkaContext, ServerKafka } from '@nestjs/microservices';
+import { Partitioners } from 'kafkajs';
 import type { z } from 'zod';
 import { decodeContract } from '@callboard/contracts';
 import { EventPublisher } from './event-publisher';
@@ -125,6 +126,8 @@ export function createKafkaConsumerServer(settings: KafkaSettings, groupId: stri
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 30000, multiplier: 2 },
     },
+    // Nest also opens a producer for replies; we send none, but it should partition like ours.
+    producer: { createPartitioner: Partitioners.DefaultPartitioner },
     subscribe: { fromBeginning: true },
     run: { autoCommit: true, partitionsConsumedConcurrently: 3 },
     // Keep the raw bytes: decoding is ours, so a non-JSON poison message reaches the dead-letter path.

@@ -2,15 +2,6 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import type { HydratedDocument } from 'mongoose';
 
 @Schema({ _id: false, versionKey: false })
-export class SearchPairDocument {
-  @Prop({ required: true, type: String })
-  k!: string;
-
-  @Prop({ type: String, default: null })
-  v!: string | null;
-}
-
-@Schema({ _id: false, versionKey: false })
 export class EntitySourceDocument {
   @Prop({ required: true, type: String }) provider!: string;
   @Prop({ required: true, type: String }) deliveryId!: string;
@@ -73,8 +64,13 @@ export class EntityDocument {
   @Prop({ type: Boolean, required: true, default: false })
   deleted!: boolean;
 
-  @Prop({ type: [SchemaFactory.createForClass(SearchPairDocument)], default: [] })
-  search!: SearchPairDocument[];
+  /** Searchable `key=value` strings (see entity-search.encoding.ts). */
+  @Prop({ type: [String], default: [] })
+  search!: string[];
+
+  /** Searchable keys, for "key exists" filters. */
+  @Prop({ type: [String], default: [] })
+  searchKeys!: string[];
 
   @Prop({ type: SchemaFactory.createForClass(EntitySourceDocument), required: true })
   source!: EntitySourceDocument;
@@ -86,7 +82,8 @@ export class EntityDocument {
 export type EntityDocumentHydrated = HydratedDocument<EntityDocument>;
 export const EntityDocumentSchema = SchemaFactory.createForClass(EntityDocument);
 
-// Serves the filter query `{ deleted: false, search: { $elemMatch: { k, v } } }` (GET /entities?filter=...).
-EntityDocumentSchema.index({ 'search.k': 1, 'search.v': 1 });
+// Serve the filter queries `{ search: { $in: ['kind=component'] } }` and `{ searchKeys: 'spec.owner' }` (GET /entities?filter=...).
+EntityDocumentSchema.index({ search: 1 });
+EntityDocumentSchema.index({ searchKeys: 1 });
 // Serves "all entities of a location" (orphan removal, location status).
 EntityDocumentSchema.index({ locationKey: 1 });

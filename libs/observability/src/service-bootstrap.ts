@@ -22,18 +22,36 @@ export interface ServiceDefinition<C extends ListenSettings> {
 }
 
 /**
- * Starts a service: validated config (a bad value exits with one line naming the variable),
- * pino logs, HTTP, hosted consumers, and graceful shutdown on SIGTERM/SIGINT: consumers
- * leave their group after in-flight messages finish, then connections close.
+ * Builds a service without listening: validated config (a bad value throws
+ * ConfigValidationError naming the variable), pino logs, HTTP setup and hosted consumers.
+ * Tests start services through this too, so they run exactly what production runs.
+ */
+export async function createServiceApp<C extends ListenSettings>(definition: ServiceDefinition<C>): Promise<{ app: NestExpressApplication; config: C }> {
+  const app = await NestFactory.create<NestExpressApplication>(definition.module, {
+    bufferLogs: true,
+    bodyParser: definition.bodyParser ?? true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(PinoLogger));
+  const config = app.get<C>(APP_CONFIG);
+  await definition.configure?.(app, config);
+  for (const strategy of definition.consumers?.(app, config) ?? []) {
+    app.connectMicroservice(strategy, { inheritAppConfig: true });
+  }
+  // Module init provisions topics and connects producers; consumers subscribe only after it.
+  await app.init();
+  return { app, config };
+}
+
+/**
+ * Starts a service for real: a bad configuration exits with one line naming the variable;
+ * SIGTERM/SIGINT shut down gracefully: consumers leave their group after in-flight
+ * messages finish, then connections close.
  */
 export async function runService<C extends ListenSettings>(definition: ServiceDefinition<C>): Promise<INestApplication> {
-  let app: NestExpressApplication;
+  let created: { app: NestExpressApplication; config: C };
   try {
-    app = await NestFactory.create<NestExpressApplication>(definition.module, {
-      bufferLogs: true,
-      bodyParser: definition.bodyParser ?? true,
-      abortOnError: false,
-    });
+    created = await createServiceApp(definition);
   } catch (err) {
     if (err instanceof ConfigValidationError) {
       process.stderr.write(`${definition.name}: ${err.message}\n`);
@@ -41,12 +59,7 @@ export async function runService<C extends ListenSettings>(definition: ServiceDe
     }
     throw err;
   }
-  app.useLogger(app.get(PinoLogger));
-  const config = app.get<C>(APP_CONFIG);
-  await definition.configure?.(app, config);
-  for (const strategy of definition.consumers?.(app, config) ?? []) {
-    app.connectMicroservice(strategy, { inheritAppConfig: true });
-  }
+  const { app, config } = created;
 
   const logger = new Logger(definition.name);
   let closing = false;

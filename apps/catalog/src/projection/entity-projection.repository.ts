@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { EntityDocument } from '@callboard/mongo';
+import { EntityDocument, encodeSearchPairs } from '@callboard/mongo';
 import type { ProjectedEntityState, SearchPair } from '@callboard/entity-model';
 
 /** Another writer changed the document between our read and our write; re-run the decision. */
@@ -43,7 +43,8 @@ export class EntityProjectionRepository {
 
   /** Writes the entity if the document is still at `expectedRevision` (null: must not exist yet). */
   async write(change: EntityWrite, expectedRevision: number | null): Promise<void> {
-    const { ref, ...fields } = change;
+    const { ref, search, ...rest } = change;
+    const fields = { ...rest, ...encodeSearchPairs(search) };
     if (expectedRevision === null) {
       try {
         await this.entities.create({ _id: ref, ...fields, deleted: false, revision: 1 });
@@ -64,7 +65,7 @@ export class EntityProjectionRepository {
     const result = await this.entities
       .updateOne(
         { _id: ref, revision: expectedRevision },
-        { $set: { deleted: true, entityJson: null, search: [], sourceVersion, source, revision: expectedRevision + 1 } },
+        { $set: { deleted: true, entityJson: null, search: [], searchKeys: [], sourceVersion, source, revision: expectedRevision + 1 } },
       )
       .exec();
     if (result.matchedCount === 0) throw new ConcurrentWriteError(`${ref} changed concurrently`);

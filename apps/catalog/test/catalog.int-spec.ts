@@ -1,0 +1,140 @@
+import mongoose from 'mongoose';
+import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import type { EntityEventV1 } from '@callboard/contracts';
+import { EntityDocument, EntityDocumentSchema } from '@callboard/mongo';
+import { catalogService } from '../src/catalog.service';
+import { eventually, isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
+import { TopicProbe } from '../../../test/support/topic-probe';
+import { componentEntity, removalEvent, upsertEvent } from '../../../test/factories/entity-events';
+
+const entityModel = (connection: mongoose.Connection) => connection.model(EntityDocument.name, EntityDocumentSchema);
+
+describe('catalog service (real Kafka and FerretDB)', () => {
+  let env: Record<string, string>;
+  let service: RunningService;
+  let producer: Producer;
+  let connection: mongoose.Connection;
+  let entities: ReturnType<typeof entityModel>;
+  let deadLetters: TopicProbe;
+  let topic: string;
+
+  const send = async (...events: Array<EntityEventV1 | { key: string; raw: string }>) => {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: events.map((e) => ('raw' in e ? { key: e.key, value: e.raw } : { key: e.entityRef, value: JSON.stringify(e) })),
+    });
+  };
+  const stored = (ref: string) => entities.findById(ref).lean<EntityDocument>().exec();
+  const servedEntity = async (ref: string) => {
+    const doc = await stored(ref);
+    return doc?.entityJson ? JSON.parse(doc.entityJson) : null;
+  };
+
+  beforeAll(async () => {
+    env = isolatedEnv('catalog');
+    topic = `${env.KAFKA_TOPIC_PREFIX}callboard.entity-events.v1`;
+    service = await startService(catalogService, env);
+    const kafka = new Kafka({ clientId: 'catalog-test', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    connection = await mongoose.createConnection(env.MONGODB_URI, { dbName: env.MONGODB_DATABASE }).asPromise();
+    entities = entityModel(connection);
+    deadLetters = await TopicProbe.start(env.KAFKA_BROKERS, `${topic}.dlq`);
+  });
+
+  afterAll(async () => {
+    await deadLetters?.stop();
+    await producer?.disconnect();
+    await service?.close();
+    await connection?.close();
+  });
+
+  it('projects an upsert with uid, etag and the managed-by annotations', async () => {
+    await send(upsertEvent(componentEntity('created-one'), { repository: 'acme/one' }));
+    const entity = await eventually(() => servedEntity('component:default/created-one').then((e) => e ?? undefined));
+    expect(entity).toMatchObject({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'created-one',
+        namespace: 'default',
+        uid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        etag: expect.any(String),
+        annotations: {
+          'backstage.io/managed-by-location': 'url:https://github.com/acme/one/blob/main/catalog-info.yaml',
+          'backstage.io/managed-by-origin-location': 'url:https://github.com/acme/one/blob/main/catalog-info.yaml',
+        },
+      },
+      relations: [],
+    });
+  });
+
+  it('is idempotent: a redelivered event changes nothing; a change keeps the uid and moves the etag', async () => {
+    const first = upsertEvent(componentEntity('idem'), { sourceVersion: 10 });
+    await send(first);
+    const created = await eventually(() => stored('component:default/idem').then((d) => d ?? undefined));
+
+    await send(first, upsertEvent(componentEntity('marker-after-redelivery')));
+    await eventually(() => stored('component:default/marker-after-redelivery').then((d) => d ?? undefined));
+    const afterRedelivery = await stored('component:default/idem');
+    expect(afterRedelivery).toMatchObject({ uid: created.uid, etag: created.etag, revision: created.revision });
+
+    await send(upsertEvent(componentEntity('idem', { lifecycle: 'deprecated' }), { sourceVersion: 11 }));
+    const updated = await eventually(() => stored('component:default/idem').then((d) => (d && d.revision > created.revision ? d : undefined)));
+    expect(updated.uid).toBe(created.uid);
+    expect(updated.etag).not.toBe(created.etag);
+    expect(JSON.parse(updated.entityJson!).spec.lifecycle).toBe('deprecated');
+  });
+
+  it('never lets an older event overwrite a newer one', async () => {
+    await send(
+      upsertEvent(componentEntity('ordered', { lifecycle: 'experimental' }), { sourceVersion: 200 }),
+      upsertEvent(componentEntity('ordered', { lifecycle: 'production' }), { sourceVersion: 100 }),
+      upsertEvent(componentEntity('marker-after-ordered')),
+    );
+    await eventually(() => stored('component:default/marker-after-ordered').then((d) => d ?? undefined));
+    expect((await servedEntity('component:default/ordered')).spec.lifecycle).toBe('experimental');
+  });
+
+  it('removes on removal by the owning location and ignores removals by another location', async () => {
+    await send(upsertEvent(componentEntity('to-remove'), { repository: 'acme/owner', sourceVersion: 1 }));
+    await eventually(() => servedEntity('component:default/to-remove').then((e) => e ?? undefined));
+
+    await send(removalEvent('component:default/to-remove', { repository: 'acme/intruder', sourceVersion: 5 }), upsertEvent(componentEntity('marker-after-intruder')));
+    await eventually(() => stored('component:default/marker-after-intruder').then((d) => d ?? undefined));
+    expect(await servedEntity('component:default/to-remove')).not.toBeNull();
+
+    await send(removalEvent('component:default/to-remove', { repository: 'acme/owner', sourceVersion: 5 }));
+    const tombstone = await eventually(() => stored('component:default/to-remove').then((d) => (d?.deleted ? d : undefined)));
+    expect(tombstone.entityJson).toBeNull();
+  });
+
+  it('keeps the first owner when a second location declares the same ref', async () => {
+    await send(upsertEvent(componentEntity('contested', { lifecycle: 'production' }), { repository: 'acme/first', sourceVersion: 1 }));
+    await eventually(() => servedEntity('component:default/contested').then((e) => e ?? undefined));
+    await send(upsertEvent(componentEntity('contested', { lifecycle: 'experimental' }), { repository: 'acme/second', sourceVersion: 2 }), upsertEvent(componentEntity('marker-after-conflict')));
+    await eventually(() => stored('component:default/marker-after-conflict').then((d) => d ?? undefined));
+    const entity = await servedEntity('component:default/contested');
+    expect(entity.spec.lifecycle).toBe('production');
+    expect(entity.metadata.annotations['backstage.io/managed-by-location']).toContain('acme/first');
+  });
+
+  it('dead-letters a poison message with the reason and keeps consuming the partition', async () => {
+    const poisonKey = 'component:default/poisoned';
+    await send({ key: poisonKey, raw: '{"this is": not json' }, { key: poisonKey, raw: JSON.stringify({ type: 'upsert', entityRef: poisonKey }) });
+    await send(upsertEvent(componentEntity('poisoned')));
+    await eventually(() => servedEntity(poisonKey).then((e) => e ?? undefined));
+    const letters = await deadLetters.waitFor((m) => m.key === poisonKey, 2);
+    expect(letters.map((m) => m.json<{ reason: string }>().reason)).toEqual([
+      expect.stringMatching(/contract violation: value is not JSON/),
+      expect.stringMatching(/contract violation: .*(schemaVersion|eventId)/),
+    ]);
+    expect(letters[0].json()).toMatchObject({ stage: 'catalog.projection', original: { key: poisonKey, value: '{"this is": not json' } });
+  });
+
+  it('reports Kafka and MongoDB on /health', async () => {
+    const response = await fetch(`${service.url}/health`);
+    expect(await response.json()).toMatchObject({ status: 'ok', info: { kafka: { status: 'up' }, mongodb: { status: 'up' } } });
+  });
+});

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Nightly backup (retired).
+echo "backups moved to the platform"

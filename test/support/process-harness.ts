@@ -1,0 +1,63 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { eventually } from './service-harness';
+
+const repoRoot = path.resolve(__dirname, '../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  url: string;
+  output: () => string;
+  /** SIGTERM, then the exit code (null if it had to be killed). */
+  stop(): Promise<number | null>;
+}
+
+/** Runs a built service (dist/) as its own process, the way production runs it. */
+export async function spawnService(app: 'ingestion' | 'catalog' | 'query', env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'dist/apps', app, 'src/main.js')], {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await eventually(async () => {
+      if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}:\n${output}`);
+      const response = await fetch(`${url}/health`);
+      return response.status === 200 ? true : undefined;
+    }, 60000, 200);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${app} did not become healthy: ${(err as Error).message}\n${output.slice(-3000)}`);
+  }
+  return {
+    url,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30000).unref());
+      const result = await Promise.race([exited, timeout]);
+      if (result === 'timeout') {
+        child.kill('SIGKILL');
+        return null;
+      }
+      return result;
+    },
+  };
+}

@@ -1,0 +1,1181 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Commit as PushCommit, Organization, PushEvent, User } from '@octokit/webhooks-types';
+import {
+  blobSha,
+  commitSha,
+  EMPTY_TREE_SHA,
+  githubBase64,
+  type GitIdentity,
+  type TreeEntry,
+  type TreeObject,
+  writeTrees,
+  ZERO_SHA,
+} from './git-objects';
+import { pushTemplates } from './webhook-examples';
+
+export { ZERO_SHA } from './git-objects';
+
+const DOCUMENTATION_URL = 'https://docs.github.com/rest';
+const RATE_LIMIT = 5000;
+const API_VERSION = '2022-11-28';
+
+export interface GitHubStandInOptions {
+  /** When set, every request must carry `Authorization: token <t>` or `Bearer <t>`. */
+  token?: string;
+  /** Owner used by `createRepository('name')` when the name has no `owner/` part. Default `acme`. */
+  org?: string;
+  /** Host used for `html_url`s (web links) in payloads and responses. Default `https://github.com`. */
+  htmlUrl?: string;
+  /** When set, push payloads carry `installation: { id, node_id }` like a GitHub App delivery. */
+  installationId?: number;
+  /** Clock for commit timestamps (and so commit SHAs). Default: the real clock. */
+  now?: () => Date;
+}
+
+export interface RepositoryOptions {
+  defaultBranch?: string;
+  private?: boolean;
+  description?: string;
+}
+
+export interface PusherIdentity {
+  login: string;
+  name?: string;
+  email?: string;
+}
+
+export interface CommitChange {
+  /** Branch to commit on; default: the repository's default branch. Created when missing. */
+  branch?: string;
+  /** Path -> new content; `null` deletes the file. Paths are relative to the repository root. */
+  files: Record<string, string | null>;
+  message?: string;
+  /**
+   * Where a new branch starts (a branch name or commit SHA). Default: the head of the
+   * default branch (like creating a branch in GitHub's UI); a root commit when the
+   * repository is empty.
+   */
+  from?: string;
+  /** Who authors and pushes the commit. Default `octocat`. */
+  author?: PusherIdentity;
+}
+
+export interface CommitResult {
+  before: string;
+  after: string;
+  payload: PushEvent;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** URL-decoded path, e.g. `/repos/acme/org/contents/docs/catalog-info.yaml`. */
+  path: string;
+  /** The path as received, e.g. `/repos/acme/org/contents/docs%2Fcatalog-info.yaml`. */
+  rawPath: string;
+  query: Record<string, string>;
+  accept?: string;
+  /** Response status (set once the response is sent). */
+  status?: number;
+}
+
+interface OwnerState {
+  login: string;
+  id: number;
+  nodeId: string;
+  type: 'Organization' | 'User';
+}
+
+interface CommitState {
+  sha: string;
+  tree: string;
+  parents: string[];
+  message: string;
+  date: Date;
+  author: GitIdentity & { login: string };
+  files: ReadonlyMap<string, string>;
+}
+
+interface RepoState {
+  id: number;
+  nodeId: string;
+  owner: OwnerState;
+  name: string;
+  fullName: string;
+  description: string | null;
+  defaultBranch: string;
+  private: boolean;
+  archived: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  pushedAt: Date | null;
+  branches: Map<string, string>;
+  commits: Map<string, CommitState>;
+  trees: Map<string, TreeObject>;
+  blobs: Map<string, string>;
+}
+
+interface FailureRule {
+  pattern: RegExp;
+  remaining: number;
+  status: number;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Query = Record<string, string>;
+
+interface RequestContext {
+  method: string;
+  segments: string[];
+  query: Query;
+  accept: string;
+  /** Base URL the client used to reach us (from the Host header). */
+  api: string;
+  url: URL;
+}
+
+interface Reply {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  /** Send `body` (a string) as text/plain instead of JSON. */
+  raw?: boolean;
+}
+
+/** Legacy GitHub global node id: base64("<len>:<Type><id>"). */
+function legacyNodeId(type: string, id: number): string {
+  const s = `${type}${id}`;
+  return Buffer.from(`${String(s.length).padStart(2, '0')}:${s}`).toString('base64');
+}
+
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function epochSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+function normalisePath(path: string): string {
+  const parts = path.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.length === 0 || parts.some((p) => p === '..' || p === '.git')) {
+    throw new Error(`Invalid file path: ${JSON.stringify(path)}`);
+  }
+  return parts.join('/');
+}
+
+function countLines(text: string): number {
+  if (text === '') return 0;
+  return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+/** Line additions/deletions between two texts (multiset comparison, good enough for stats). */
+function lineStats(before: string, after: string): { additions: number; deletions: number } {
+  const count = new Map<string, number>();
+  const lines = (t: string) => (t === '' ? [] : t.replace(/\n$/, '').split('\n'));
+  for (const l of lines(before)) count.set(l, (count.get(l) ?? 0) + 1);
+  let additions = 0;
+  for (const l of lines(after)) {
+    const n = count.get(l) ?? 0;
+    if (n > 0) count.set(l, n - 1);
+    else additions += 1;
+  }
+  let deletions = 0;
+  for (const n of count.values()) deletions += n;
+  return { additions, deletions };
+}
+
+interface FileChanges {
+  added: string[];
+  modified: string[];
+  removed: string[];
+}
+
+function diffSnapshots(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): FileChanges {
+  const added: string[] = [];
+  const modified: string[] = [];
+  const removed: string[] = [];
+  for (const [path, content] of after) {
+    if (!before.has(path)) added.push(path);
+    else if (before.get(path) !== content) modified.push(path);
+  }
+  for (const path of before.keys()) if (!after.has(path)) removed.push(path);
+  return { added: added.sort(), modified: modified.sort(), removed: removed.sort() };
+}
+
+/**
+ * An in-memory simulation of the parts of GitHub that Callboard's ingestion uses: the REST
+ * endpoints for repositories, file contents, git trees/blobs, commits, branches, org
+ * repository listings and rate limits, plus push webhook payloads for simulated commits.
+ *
+ * Repositories hold a git-like history: each commit is a full snapshot of files, with
+ * git-compatible blob, tree and commit SHAs. Owner and repository names are matched
+ * case-insensitively, like GitHub.
+ */
+export class GitHubStandIn {
+  /** Every request served, in order (method, decoded path, query, status). */
+  readonly requests: RecordedRequest[] = [];
+
+  private readonly token: string | undefined;
+  private readonly defaultOrg: string;
+  private readonly htmlBase: string;
+  private readonly installationId: number | undefined;
+  private readonly now: () => Date;
+
+  private readonly owners = new Map<string, OwnerState>();
+  private readonly repos = new Map<string, RepoState>();
+  private readonly users = new Map<string, { login: string; id: number }>();
+  private readonly failures: FailureRule[] = [];
+  private nextRepoId = 700_000_001;
+  private nextOwnerId = 90_000_001;
+  private nextUserId = 80_000_001;
+  private rateWindowReset = 0;
+  private rateUsed = 0;
+
+  private server: Server | undefined;
+  private listeningUrl: string | undefined;
+
+  constructor(options: GitHubStandInOptions = {}) {
+    this.token = options.token || undefined;
+    this.defaultOrg = options.org ?? 'acme';
+    this.htmlBase = (options.htmlUrl ?? 'https://github.com').replace(/\/+$/, '');
+    this.installationId = options.installationId;
+    this.now = options.now ?? (() => new Date());
+    this.users.set('octocat', { login: 'octocat', id: 583231 });
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:41234`. */
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    if (this.server) throw new Error('GitHubStandIn is already started');
+    const server = createServer((req, res) => this.onRequest(req, res));
+    server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const address = server.address() as AddressInfo;
+    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    this.listeningUrl = `http://${urlHost}:${address.port}`;
+    return this.listeningUrl;
+  }
+
+  /** Stops listening and closes every open connection. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  /** The base URL once started (what to give Octokit as `baseUrl`). */
+  get baseUrl(): string | undefined {
+    return this.listeningUrl;
+  }
+
+  /** API base used in payload URLs: the stand-in's own URL once started, else api.github.com. */
+  private get apiBase(): string {
+    return this.listeningUrl ?? 'https://api.github.com';
+  }
+
+  // ---------------------------------------------------------------- test controls
+
+  /**
+   * Makes the next `count` requests whose path matches `path` fail with `status`. The
+   * pattern is tested against the decoded path (`/repos/acme/x/contents/a/b.yaml`) and the
+   * raw path (`/repos/acme/x/contents/a%2Fb.yaml`); the query string is not included.
+   */
+  failNext(path: RegExp, count: number, status = 500): void {
+    if (count > 0) this.failures.push({ pattern: path, remaining: count, status });
+  }
+
+  // ---------------------------------------------------------------- repository state
+
+  createRepository(fullName: string, options: RepositoryOptions = {}): void {
+    const [ownerLogin, name] = this.splitFullName(fullName);
+    const key = `${ownerLogin}/${name}`.toLowerCase();
+    if (this.repos.has(key)) throw new Error(`Repository ${fullName} already exists`);
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`Invalid repository name: ${name}`);
+    const owner = this.ensureOwner(ownerLogin);
+    const id = this.nextRepoId++;
+    const now = this.now();
+    this.repos.set(key, {
+      id,
+      nodeId: legacyNodeId('Repository', id),
+      owner,
+      name,
+      fullName: `${owner.login}/${name}`,
+      description: options.description ?? null,
+      defaultBranch: options.defaultBranch ?? 'main',
+      private: options.private ?? false,
+      archived: false,
+      createdAt: now,
+      updatedAt: now,
+      pushedAt: null,
+      branches: new Map(),
+      commits: new Map(),
+      trees: new Map(),
+      blobs: new Map(),
+    });
+  }
+
+  /** Removes a repository (subsequent API calls answer 404). */
+  deleteRepository(fullName: string): void {
+    const repo = this.mustRepo(fullName);
+    this.repos.delete(repo.fullName.toLowerCase());
+  }
+
+  /** Marks a repository archived (or not); the REST repository object reflects it. */
+  setArchived(fullName: string, archived = true): void {
+    const repo = this.mustRepo(fullName);
+    repo.archived = archived;
+    repo.updatedAt = this.now();
+  }
+
+  /** Head commit SHA of a branch (default: the default branch), or undefined. */
+  headSha(fullName: string, branch?: string): string | undefined {
+    const repo = this.mustRepo(fullName);
+    return repo.branches.get(branch ?? repo.defaultBranch);
+  }
+
+  /** The files at a ref (branch, SHA; default: default branch head). */
+  files(fullName: string, ref?: string): Record<string, string> {
+    const repo = this.mustRepo(fullName);
+    const commit = this.resolveCommit(repo, ref ?? repo.defaultBranch);
+    if (!commit) throw new Error(`Unknown ref ${ref ?? repo.defaultBranch} in ${repo.fullName}`);
+    return Object.fromEntries(commit.files);
+  }
+
+  /** Full names of all repositories, in creation order. */
+  repositories(): string[] {
+    return [...this.repos.values()].sort((a, b) => a.id - b.id).map((r) => r.fullName);
+  }
+
+  /**
+   * Commits a change on a branch and returns the push webhook payload GitHub would deliver
+   * for pushing exactly that commit. `null` content deletes a file.
+   */
+  commit(fullName: string, change: CommitChange): CommitResult {
+    const repo = this.mustRepo(fullName);
+    const branch = change.branch ?? repo.defaultBranch;
+    if (!branch || /[\s~^:?*[\\]|\.\.|^\/|\/$|\.lock$/.test(branch)) throw new Error(`Invalid branch name: ${branch}`);
+    const before = repo.branches.get(branch) ?? ZERO_SHA;
+    let parent: CommitState | undefined;
+    if (before !== ZERO_SHA) {
+      parent = repo.commits.get(before);
+    } else if (change.from !== undefined) {
+      parent = this.resolveCommit(repo, change.from);
+      if (!parent) throw new Error(`Unknown ref ${change.from} in ${repo.fullName}`);
+    } else {
+      const defaultHead = repo.branches.get(repo.defaultBranch);
+      parent = defaultHead ? repo.commits.get(defaultHead) : undefined;
+    }
+
+    const files = new Map(parent?.files ?? []);
+    const touched: string[] = [];
+    for (const [rawPath, content] of Object.entries(change.files)) {
+      const path = normalisePath(rawPath);
+      touched.push(path);
+      if (content === null) files.delete(path);
+      else files.set(path, content);
+    }
+    const paths = [...files.keys()];
+    const asDirs = new Set(paths.flatMap((p) => p.split('/').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('/'))));
+    const clash = paths.find((p) => asDirs.has(p));
+    if (clash) throw new Error(`${clash} cannot be both a file and a folder`);
+
+    const changes = diffSnapshots(parent?.files ?? new Map(), files);
+    const tree = writeTrees(files, repo.trees, repo.blobs);
+    const author = this.identity(change.author);
+    const date = this.now();
+    const message = change.message ?? this.defaultMessage(touched, changes);
+    const parents = parent ? [parent.sha] : [];
+    const sha = commitSha({ tree, parents, author, committer: author, date, message });
+    const commit: CommitState = { sha, tree, parents, message, date, author, files };
+    repo.commits.set(sha, commit);
+    repo.branches.set(branch, sha);
+    repo.pushedAt = date;
+    repo.updatedAt = date;
+
+    const payload = this.pushPayload(repo, { branch, before, commit, changes, parentSha: parent?.sha });
+    return { before, after: sha, payload };
+  }
+
+  // ---------------------------------------------------------------- payloads
+
+  private pushPayload(
+    repo: RepoState,
+    push: { branch: string; before: string; commit: CommitState; changes: FileChanges; parentSha?: string },
+  ): PushEvent {
+    const templates = pushTemplates();
+    const example = structuredClone(templates.push);
+    const { commit, branch, before, changes } = push;
+    const created = before === ZERO_SHA;
+    const html = `${this.htmlBase}/${repo.fullName}`;
+    const pusherUser = this.userObject(commit.author.login);
+
+    const payloadCommit: PushCommit = {
+      ...structuredClone(example.head_commit ?? example.commits[0]),
+      id: commit.sha,
+      tree_id: commit.tree,
+      distinct: true,
+      message: commit.message,
+      timestamp: isoSeconds(commit.date),
+      url: `${html}/commit/${commit.sha}`,
+      author: { name: commit.author.name, email: commit.author.email, username: commit.author.login },
+      committer: { name: commit.author.name, email: commit.author.email, username: commit.author.login },
+      added: changes.added,
+      removed: changes.removed,
+      modified: changes.modified,
+    };
+
+    let compare: string;
+    if (!created) compare = `${html}/compare/${before.slice(0, 12)}...${commit.sha.slice(0, 12)}`;
+    else if (push.parentSha) compare = `${html}/compare/${encodeURIComponent(branch)}`;
+    else compare = `${html}/commit/${commit.sha}`;
+
+    const payload: PushEvent = {
+      ...example,
+      ref: `refs/heads/${branch}`,
+      before,
+      after: commit.sha,
+      created,
+      deleted: false,
+      forced: false,
+      base_ref: null,
+      compare,
+      commits: [payloadCommit],
+      head_commit: structuredClone(payloadCommit),
+      repository: this.payloadRepository(repo, example.repository),
+      pusher: { name: commit.author.login, email: commit.author.email },
+      sender: pusherUser,
+    };
+    if (repo.owner.type === 'Organization') payload.organization = this.organizationObject(repo.owner, templates.organization);
+    else delete payload.organization;
+    if (this.installationId !== undefined) {
+      payload.installation = {
+        id: this.installationId,
+        node_id: legacyNodeId('IntegrationInstallation', this.installationId),
+      };
+    } else {
+      delete payload.installation;
+    }
+    return payload;
+  }
+
+  private payloadRepository(repo: RepoState, template: PushEvent['repository']): PushEvent['repository'] {
+    const api = this.apiBase;
+    const html = `${this.htmlBase}/${repo.fullName}`;
+    const templateFullName = template.full_name;
+    const rewritten = JSON.parse(
+      JSON.stringify(template)
+        .split(`https://api.github.com/repos/${templateFullName}`)
+        .join(`${api}/repos/${repo.fullName}`)
+        .split(`https://github.com/${templateFullName}`)
+        .join(html),
+    ) as PushEvent['repository'];
+    const host = new URL(this.htmlBase).host;
+    return {
+      ...rewritten,
+      id: repo.id,
+      node_id: repo.nodeId,
+      name: repo.name,
+      full_name: repo.fullName,
+      private: repo.private,
+      owner: { ...this.ownerObject(repo.owner), name: repo.owner.login, email: null },
+      html_url: html,
+      description: repo.description,
+      fork: false,
+      // Push payloads (only) use the web URL as `url`, like GitHub.
+      url: html,
+      created_at: epochSeconds(repo.createdAt),
+      updated_at: isoSeconds(repo.updatedAt),
+      pushed_at: epochSeconds(repo.pushedAt ?? repo.updatedAt),
+      git_url: `git://${host}/${repo.fullName}.git`,
+      ssh_url: `git@${host}:${repo.fullName}.git`,
+      clone_url: `${html}.git`,
+      svn_url: html,
+      homepage: null,
+      size: this.repoSize(repo),
+      stargazers_count: 0,
+      watchers_count: 0,
+      language: null,
+      forks_count: 0,
+      mirror_url: null,
+      archived: repo.archived,
+      disabled: false,
+      open_issues_count: 0,
+      license: null,
+      forks: 0,
+      open_issues: 0,
+      watchers: 0,
+      default_branch: repo.defaultBranch,
+      stargazers: 0,
+      master_branch: repo.defaultBranch,
+      ...(repo.owner.type === 'Organization' ? { organization: repo.owner.login } : {}),
+      is_template: false,
+      topics: [],
+      visibility: repo.private ? 'private' : 'public',
+      web_commit_signoff_required: false,
+    };
+  }
+
+  private organizationObject(owner: OwnerState, template: Organization): Organization {
+    const api = this.apiBase;
+    return {
+      ...template,
+      login: owner.login,
+      id: owner.id,
+      node_id: owner.nodeId,
+      url: `${api}/orgs/${owner.login}`,
+      repos_url: `${api}/orgs/${owner.login}/repos`,
+      events_url: `${api}/orgs/${owner.login}/events`,
+      hooks_url: `${api}/orgs/${owner.login}/hooks`,
+      issues_url: `${api}/orgs/${owner.login}/issues`,
+      members_url: `${api}/orgs/${owner.login}/members{/member}`,
+      public_members_url: `${api}/orgs/${owner.login}/public_members{/member}`,
+      avatar_url: `https://avatars.githubusercontent.com/u/${owner.id}?v=4`,
+      description: '',
+    };
+  }
+
+  private ownerObject(owner: { login: string; id: number; nodeId: string; type: User['type'] }, api = this.apiBase): User {
+    const u = `${api}/users/${owner.login}`;
+    return {
+      login: owner.login,
+      id: owner.id,
+      node_id: owner.nodeId,
+      avatar_url: `https://avatars.githubusercontent.com/u/${owner.id}?v=4`,
+      gravatar_id: '',
+      url: u,
+      html_url: `${this.htmlBase}/${owner.login}`,
+      followers_url: `${u}/followers`,
+      following_url: `${u}/following{/other_user}`,
+      gists_url: `${u}/gists{/gist_id}`,
+      starred_url: `${u}/starred{/owner}{/repo}`,
+      subscriptions_url: `${u}/subscriptions`,
+      organizations_url: `${u}/orgs`,
+      repos_url: `${u}/repos`,
+      events_url: `${u}/events{/privacy}`,
+      received_events_url: `${u}/received_events`,
+      type: owner.type,
+      site_admin: false,
+    };
+  }
+
+  private userObject(login: string, api = this.apiBase): User {
+    const user = this.ensureUser(login);
+    return this.ownerObject({ login: user.login, id: user.id, nodeId: legacyNodeId('User', user.id), type: 'User' }, api);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private splitFullName(fullName: string): [string, string] {
+    const parts = fullName.split('/');
+    if (parts.length === 1 && parts[0]) return [this.defaultOrg, parts[0]];
+    if (parts.length === 2 && parts[0] && parts[1]) return [parts[0], parts[1]];
+    throw new Error(`Invalid repository name: ${fullName} (expected owner/name)`);
+  }
+
+  private mustRepo(fullName: string): RepoState {
+    const [owner, name] = this.splitFullName(fullName);
+    const repo = this.repos.get(`${owner}/${name}`.toLowerCase());
+    if (!repo) throw new Error(`Unknown repository ${fullName}`);
+    return repo;
+  }
+
+  private ensureOwner(login: string): OwnerState {
+    const key = login.toLowerCase();
+    let owner = this.owners.get(key);
+    if (!owner) {
+      const id = this.nextOwnerId++;
+      owner = { login, id, nodeId: legacyNodeId('Organization', id), type: 'Organization' };
+      this.owners.set(key, owner);
+    }
+    return owner;
+  }
+
+  private ensureUser(login: string): { login: string; id: number } {
+    const key = login.toLowerCase();
+    let user = this.users.get(key);
+    if (!user) {
+      user = { login, id: this.nextUserId++ };
+      this.users.set(key, user);
+    }
+    return user;
+  }
+
+  private identity(author?: PusherIdentity): GitIdentity & { login: string } {
+    const login = author?.login ?? 'octocat';
+    const user = this.ensureUser(login);
+    return {
+      login: user.login,
+      name: author?.name ?? user.login,
+      email: author?.email ?? `${user.id}+${user.login}@users.noreply.github.com`,
+    };
+  }
+
+  private defaultMessage(touched: string[], changes: FileChanges): string {
+    if (touched.length === 1) {
+      const path = touched[0];
+      if (changes.added.includes(path)) return `Create ${path}`;
+      if (changes.removed.includes(path)) return `Delete ${path}`;
+      return `Update ${path}`;
+    }
+    if (touched.length === 0) return 'Empty commit';
+    return `Update ${touched.length} files`;
+  }
+
+  private repoSize(repo: RepoState): number {
+    let bytes = 0;
+    for (const content of repo.blobs.values()) bytes += Buffer.byteLength(content, 'utf8');
+    return Math.ceil(bytes / 1024);
+  }
+
+  private resolveCommit(repo: RepoState, ref: string): CommitState | undefined {
+    let name = ref;
+    if (name.startsWith('refs/heads/')) name = name.slice('refs/heads/'.length);
+    else if (name.startsWith('heads/')) name = name.slice('heads/'.length);
+    const branchHead = repo.branches.get(name);
+    if (branchHead) return repo.commits.get(branchHead);
+    const lower = ref.toLowerCase();
+    if (/^[0-9a-f]{40}$/.test(lower)) return repo.commits.get(lower);
+    if (/^[0-9a-f]{7,39}$/.test(lower)) {
+      const matches = [...repo.commits.keys()].filter((sha) => sha.startsWith(lower));
+      if (matches.length === 1) return repo.commits.get(matches[0]);
+    }
+    return undefined;
+  }
+
+  /** Tree SHA of a folder inside a root tree, or undefined. */
+  private subtree(repo: RepoState, rootTree: string, dir: string): TreeObject | undefined {
+    let tree = repo.trees.get(rootTree);
+    if (dir === '') return tree;
+    for (const part of dir.split('/')) {
+      const entry = tree?.entries.find((e) => e.name === part && e.type === 'tree');
+      tree = entry ? repo.trees.get(entry.sha) : undefined;
+      if (!tree) return undefined;
+    }
+    return tree;
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://stand-in.invalid');
+    const rawPath = url.pathname;
+    const segments = rawPath
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => {
+        try {
+          return decodeURIComponent(s);
+        } catch {
+          return s;
+        }
+      });
+    const path = `/${segments.join('/')}`;
+    const query: Query = Object.fromEntries(url.searchParams);
+    const accept = req.headers.accept ?? '';
+    const method = (req.method ?? 'GET').toUpperCase();
+    const record: RecordedRequest = { method, path, rawPath, query, ...(accept ? { accept } : {}) };
+    this.requests.push(record);
+
+    const hostHeader = req.headers.host;
+    const api = hostHeader ? `http://${hostHeader}` : this.apiBase;
+    const send = (reply: Reply) => {
+      const status = reply.status ?? 200;
+      record.status = status;
+      const headers: Record<string, string> = {
+        'content-type': reply.raw ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+        'x-github-media-type': reply.raw ? 'github.v3; param=raw' : 'github.v3; format=json',
+        'x-github-api-version-selected': API_VERSION,
+        'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(),
+        ...this.rateLimitHeaders(),
+        ...reply.headers,
+      };
+      const text = reply.raw ? String(reply.body) : JSON.stringify(reply.body);
+      headers['content-length'] = String(Buffer.byteLength(text, 'utf8'));
+      res.writeHead(status, headers);
+      res.end(method === 'HEAD' ? undefined : text);
+    };
+
+    // Drain any request body; the stand-in only serves reads.
+    req.resume();
+    try {
+      if (this.token) {
+        const match = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '');
+        if (!match || match[1].trim() !== this.token) {
+          send({ status: 401, body: { message: 'Bad credentials', documentation_url: DOCUMENTATION_URL, status: '401' } });
+          return;
+        }
+      }
+      const failure = this.failures.find((f) => {
+        if (f.remaining <= 0) return false;
+        f.pattern.lastIndex = 0;
+        const hit = f.pattern.test(path);
+        f.pattern.lastIndex = 0;
+        return hit || f.pattern.test(rawPath);
+      });
+      if (failure) {
+        failure.remaining -= 1;
+        if (failure.remaining <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
+        send({
+          status: failure.status,
+          body: {
+            message: STATUS_CODES[failure.status] ?? 'Error',
+            documentation_url: DOCUMENTATION_URL,
+            status: String(failure.status),
+          },
+        });
+        return;
+      }
+      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(404, 'Not Found');
+      send(this.route({ method, segments, query, accept, api, url }));
+    } catch (error) {
+      if (error instanceof HttpError) {
+        send({
+          status: error.status,
+          body: { message: error.message, documentation_url: DOCUMENTATION_URL, status: String(error.status) },
+        });
+      } else {
+        send({
+          status: 500,
+          body: { message: `Stand-in error: ${error instanceof Error ? error.message : String(error)}`, status: '500' },
+        });
+      }
+    }
+  }
+
+  private rateLimitHeaders(): Record<string, string> {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    if (nowSeconds >= this.rateWindowReset) {
+      this.rateWindowReset = nowSeconds + 3600;
+      this.rateUsed = 0;
+    }
+    this.rateUsed += 1;
+    return {
+      'x-ratelimit-limit': String(RATE_LIMIT),
+      'x-ratelimit-remaining': String(Math.max(0, RATE_LIMIT - this.rateUsed)),
+      'x-ratelimit-reset': String(this.rateWindowReset),
+      'x-ratelimit-used': String(this.rateUsed),
+      'x-ratelimit-resource': 'core',
+    };
+  }
+
+  private route(ctx: RequestContext): Reply {
+    const s = ctx.segments;
+    if (s.length === 0) {
+      return {
+        body: {
+          current_user_url: `${ctx.api}/user`,
+          organization_repositories_url: `${ctx.api}/orgs/{org}/repos{?type,page,per_page,sort}`,
+          rate_limit_url: `${ctx.api}/rate_limit`,
+          repository_url: `${ctx.api}/repos/{owner}/{repo}`,
+        },
+      };
+    }
+    if (s[0] === 'rate_limit' && s.length === 1) return { body: this.rateLimitBody() };
+    if (s[0] === 'orgs' && s.length === 2) return { body: this.orgJson(this.mustOwner(s[1]), ctx.api) };
+    if (s[0] === 'orgs' && s.length === 3 && s[2] === 'repos') return this.orgRepos(s[1], ctx);
+    if (s[0] === 'raw' && s.length >= 5) return this.rawFile(s, ctx);
+    if (s[0] !== 'repos' || s.length < 3) throw new HttpError(404, 'Not Found');
+
+    const repo = this.repos.get(`${s[1]}/${s[2]}`.toLowerCase());
+    if (!repo) throw new HttpError(404, 'Not Found');
+    const rest = s.slice(3);
+    if (rest.length === 0) return { body: this.repoJson(repo, ctx.api) };
+    const [resource, ...tail] = rest;
+    switch (resource) {
+      case 'contents':
+        return this.contents(repo, tail.join('/'), ctx);
+      case 'commits':
+        if (tail.length > 0) return { body: this.commitJson(repo, this.mustCommit(repo, tail.join('/')), ctx.api) };
+        break;
+      case 'branches':
+        if (tail.length === 0) return this.branchList(repo, ctx);
+        return { body: this.branchJson(repo, tail.join('/'), ctx.api) };
+      case 'git':
+        if (tail[0] === 'trees' && tail.length > 1) return this.treeReply(repo, tail.slice(1).join('/'), ctx);
+        if (tail[0] === 'blobs' && tail.length === 2) return this.blobReply(repo, tail[1], ctx);
+        break;
+    }
+    throw new HttpError(404, 'Not Found');
+  }
+
+  private mustOwner(login: string): OwnerState {
+    const owner = this.owners.get(login.toLowerCase());
+    if (!owner) throw new HttpError(404, 'Not Found');
+    return owner;
+  }
+
+  private mustCommit(repo: RepoState, ref: string): CommitState {
+    if (repo.commits.size === 0) throw new HttpError(409, 'Git Repository is empty.');
+    const commit = this.resolveCommit(repo, ref);
+    if (!commit) throw new HttpError(422, `No commit found for SHA: ${ref}`);
+    return commit;
+  }
+
+  private rateLimitBody(): unknown {
+    const used = this.rateUsed;
+    const core = { limit: RATE_LIMIT, used, remaining: Math.max(0, RATE_LIMIT - used), reset: this.rateWindowReset, resource: 'core' };
+    const other = (resource: string, limit: number) => ({ limit, used: 0, remaining: limit, reset: this.rateWindowReset, resource });
+    return {
+      resources: {
+        core,
+        search: other('search', 30),
+        graphql: other('graphql', 5000),
+        integration_manifest: other('integration_manifest', 5000),
+        code_search: other('code_search', 10),
+      },
+      rate: core,
+    };
+  }
+
+  private orgJson(owner: OwnerState, api: string): unknown {
+    const repos = [...this.repos.values()].filter((r) => r.owner === owner);
+    return {
+      ...this.organizationObject(owner, pushTemplates().organization),
+      url: `${api}/orgs/${owner.login}`,
+      repos_url: `${api}/orgs/${owner.login}/repos`,
+      name: owner.login,
+      html_url: `${this.htmlBase}/${owner.login}`,
+      public_repos: repos.filter((r) => !r.private).length,
+      total_private_repos: repos.filter((r) => r.private).length,
+      type: 'Organization',
+      created_at: '2020-01-01T00:00:00Z',
+      updated_at: '2020-01-01T00:00:00Z',
+    };
+  }
+
+  private repoJson(repo: RepoState, api: string): Record<string, unknown> {
+    const base = `${api}/repos/${repo.fullName}`;
+    const html = `${this.htmlBase}/${repo.fullName}`;
+    const host = new URL(this.htmlBase).host;
+    return {
+      id: repo.id,
+      node_id: repo.nodeId,
+      name: repo.name,
+      full_name: repo.fullName,
+      private: repo.private,
+      owner: this.ownerObject(repo.owner, api),
+      html_url: html,
+      description: repo.description,
+      fork: false,
+      url: base,
+      branches_url: `${base}/branches{/branch}`,
+      blobs_url: `${base}/git/blobs{/sha}`,
+      trees_url: `${base}/git/trees{/sha}`,
+      commits_url: `${base}/commits{/sha}`,
+      git_commits_url: `${base}/git/commits{/sha}`,
+      contents_url: `${base}/contents/{+path}`,
+      hooks_url: `${base}/hooks`,
+      created_at: isoSeconds(repo.createdAt),
+      updated_at: isoSeconds(repo.updatedAt),
+      pushed_at: repo.pushedAt ? isoSeconds(repo.pushedAt) : null,
+      git_url: `git://${host}/${repo.fullName}.git`,
+      ssh_url: `git@${host}:${repo.fullName}.git`,
+      clone_url: `${html}.git`,
+      svn_url: html,
+      homepage: null,
+      size: this.repoSize(repo),
+      stargazers_count: 0,
+      watchers_count: 0,
+      language: null,
+      has_issues: true,
+      has_projects: true,
+      has_downloads: true,
+      has_wiki: true,
+      has_pages: false,
+      has_discussions: false,
+      forks_count: 0,
+      mirror_url: null,
+      archived: repo.archived,
+      disabled: false,
+      open_issues_count: 0,
+      license: null,
+      allow_forking: true,
+      is_template: false,
+      web_commit_signoff_required: false,
+      topics: [],
+      visibility: repo.private ? 'private' : 'public',
+      forks: 0,
+      open_issues: 0,
+      watchers: 0,
+      default_branch: repo.defaultBranch,
+      permissions: { admin: false, maintain: false, push: false, triage: false, pull: true },
+      ...(repo.owner.type === 'Organization'
+        ? { organization: this.ownerObject(repo.owner, api) }
+        : {}),
+      network_count: 0,
+      subscribers_count: 0,
+    };
+  }
+
+  private orgRepos(login: string, ctx: RequestContext): Reply {
+    const owner = this.mustOwner(login);
+    const perPage = Math.min(100, Math.max(1, Number.parseInt(ctx.query.per_page ?? '30', 10) || 30));
+    const page = Math.max(1, Number.parseInt(ctx.query.page ?? '1', 10) || 1);
+    const type = ctx.query.type ?? 'all';
+    let repos = [...this.repos.values()].filter((r) => r.owner === owner);
+    if (type === 'public') repos = repos.filter((r) => !r.private);
+    if (type === 'private') repos = repos.filter((r) => r.private);
+    const sort = ctx.query.sort ?? 'created';
+    const direction = ctx.query.direction ?? (sort === 'full_name' ? 'asc' : 'desc');
+    const key = (r: RepoState): string | number =>
+      sort === 'full_name'
+        ? r.fullName.toLowerCase()
+        : sort === 'pushed'
+          ? (r.pushedAt?.getTime() ?? 0) * 1e4 + (r.id % 1e4)
+          : sort === 'updated'
+            ? r.updatedAt.getTime() * 1e4 + (r.id % 1e4)
+            : r.id;
+    repos.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      const c = ka < kb ? -1 : ka > kb ? 1 : 0;
+      return direction === 'asc' ? c : -c;
+    });
+    const lastPage = Math.max(1, Math.ceil(repos.length / perPage));
+    const items = repos.slice((page - 1) * perPage, page * perPage).map((r) => this.repoJson(r, ctx.api));
+    const link = (p: number) => {
+      const u = new URL(`${ctx.api}${ctx.url.pathname}`);
+      for (const [k, v] of Object.entries(ctx.query)) u.searchParams.set(k, v);
+      u.searchParams.set('per_page', String(perPage));
+      u.searchParams.set('page', String(p));
+      return u.toString();
+    };
+    const links: string[] = [];
+    if (page > 1) links.push(`<${link(Math.min(page - 1, lastPage))}>; rel="prev"`);
+    if (page < lastPage) links.push(`<${link(page + 1)}>; rel="next"`, `<${link(lastPage)}>; rel="last"`);
+    if (page > 1) links.push(`<${link(1)}>; rel="first"`);
+    return { body: items, headers: links.length ? { link: links.join(', ') } : {} };
+  }
+
+  private isRaw(ctx: RequestContext): boolean {
+    return /application\/vnd\.github(?:\.v3)?\.raw/i.test(ctx.accept);
+  }
+
+  private fileLinks(repo: RepoState, path: string, refLabel: string, commitSha: string, api: string, type: 'file' | 'dir', sha: string) {
+    const base = `${api}/repos/${repo.fullName}`;
+    const encodedPath = path.split('/').map(encodeURIComponent).join('/');
+    const self = `${base}/contents/${encodedPath}?ref=${encodeURIComponent(refLabel)}`;
+    const git = type === 'file' ? `${base}/git/blobs/${sha}` : `${base}/git/trees/${sha}`;
+    const html = `${this.htmlBase}/${repo.fullName}/${type === 'file' ? 'blob' : 'tree'}/${refLabel}/${path}`;
+    return {
+      url: self,
+      git_url: git,
+      html_url: html,
+      download_url: type === 'file' ? `${api}/raw/${repo.fullName}/${commitSha}/${encodedPath}` : null,
+      _links: { self, git, html },
+    };
+  }
+
+  private contents(repo: RepoState, rawPath: string, ctx: RequestContext): Reply {
+    if (repo.commits.size === 0) throw new HttpError(404, 'This repository is empty.');
+    const refLabel = ctx.query.ref || repo.defaultBranch;
+    const commit = this.resolveCommit(repo, refLabel);
+    if (!commit) throw new HttpError(404, `No commit found for the ref ${refLabel}`);
+    const path = rawPath.split('/').filter((p) => p !== '').join('/');
+    const content = path === '' ? undefined : commit.files.get(path);
+    if (content !== undefined) {
+      if (this.isRaw(ctx)) return { body: content, raw: true };
+      const sha = blobSha(content);
+      return {
+        body: {
+          type: 'file',
+          encoding: 'base64',
+          size: Buffer.byteLength(content, 'utf8'),
+          name: path.split('/').pop(),
+          path,
+          content: githubBase64(content),
+          sha,
+          ...this.fileLinks(repo, path, refLabel, commit.sha, ctx.api, 'file', sha),
+        },
+      };
+    }
+    const tree = this.subtree(repo, commit.tree, path);
+    if (!tree) throw new HttpError(404, 'Not Found');
+    return {
+      body: tree.entries.map((e) => {
+        const entryPath = path ? `${path}/${e.name}` : e.name;
+        const type = e.type === 'blob' ? 'file' : 'dir';
+        return {
+          type,
+          size: e.size ?? 0,
+          name: e.name,
+          path: entryPath,
+          sha: e.sha,
+          ...this.fileLinks(repo, entryPath, refLabel, commit.sha, ctx.api, type, e.sha),
+        };
+      }),
+    };
+  }
+
+  /** `GET /raw/{owner}/{repo}/{sha}/{path}`: where `download_url`s point (not a GitHub API route). */
+  private rawFile(s: string[], ctx: RequestContext): Reply {
+    void ctx;
+    const repo = this.repos.get(`${s[1]}/${s[2]}`.toLowerCase());
+    const commit = repo ? this.resolveCommit(repo, s[3]) : undefined;
+    const content = commit?.files.get(s.slice(4).join('/'));
+    if (content === undefined) throw new HttpError(404, 'Not Found');
+    return { body: content, raw: true };
+  }
+
+  private treeReply(repo: RepoState, ref: string, ctx: RequestContext): Reply {
+    if (repo.commits.size === 0) throw new HttpError(409, 'Git Repository is empty.');
+    let tree = repo.trees.get(ref.toLowerCase());
+    if (!tree) {
+      const commit = this.resolveCommit(repo, ref);
+      tree = commit ? repo.trees.get(commit.tree) : undefined;
+    }
+    if (!tree && ref === EMPTY_TREE_SHA) tree = { sha: EMPTY_TREE_SHA, entries: [] };
+    if (!tree) throw new HttpError(404, 'Not Found');
+    const base = `${ctx.api}/repos/${repo.fullName}/git`;
+    const recursive = ctx.query.recursive !== undefined;
+    const out: Array<Record<string, unknown>> = [];
+    const walk = (t: TreeObject, prefix: string) => {
+      for (const e of t.entries) {
+        const path = prefix ? `${prefix}/${e.name}` : e.name;
+        out.push(this.treeEntryJson(e, path, base));
+        if (recursive && e.type === 'tree') {
+          const child = repo.trees.get(e.sha);
+          if (child) walk(child, path);
+        }
+      }
+    };
+    walk(tree, '');
+    return { body: { sha: tree.sha, url: `${base}/trees/${tree.sha}`, tree: out, truncated: false } };
+  }
+
+  private treeEntryJson(e: TreeEntry, path: string, base: string): Record<string, unknown> {
+    return e.type === 'blob'
+      ? { path, mode: e.mode, type: 'blob', sha: e.sha, size: e.size, url: `${base}/blobs/${e.sha}` }
+      : { path, mode: e.mode, type: 'tree', sha: e.sha, url: `${base}/trees/${e.sha}` };
+  }
+
+  private blobReply(repo: RepoState, sha: string, ctx: RequestContext): Reply {
+    const content = repo.blobs.get(sha.toLowerCase());
+    if (content === undefined) throw new HttpError(404, 'Not Found');
+    if (this.isRaw(ctx)) return { body: content, raw: true };
+    return {
+      body: {
+        sha: sha.toLowerCase(),
+        node_id: Buffer.from(`04:Blob${repo.id}:${sha}`).toString('base64'),
+        size: Buffer.byteLength(content, 'utf8'),
+        url: `${ctx.api}/repos/${repo.fullName}/git/blobs/${sha.toLowerCase()}`,
+        content: githubBase64(content),
+        encoding: 'base64',
+      },
+    };
+  }
+
+  private commitJson(repo: RepoState, commit: CommitState, api: string): Record<string, unknown> {
+    const base = `${api}/repos/${repo.fullName}`;
+    const html = `${this.htmlBase}/${repo.fullName}`;
+    const parent = commit.parents[0] ? repo.commits.get(commit.parents[0]) : undefined;
+    const before = parent?.files ?? new Map<string, string>();
+    const changes = diffSnapshots(before, commit.files);
+    const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+    const files = [
+      ...changes.added.map((p) => ({ p, status: 'added' as const })),
+      ...changes.modified.map((p) => ({ p, status: 'modified' as const })),
+      ...changes.removed.map((p) => ({ p, status: 'removed' as const })),
+    ]
+      .sort((a, b) => (a.p < b.p ? -1 : 1))
+      .map(({ p, status }) => {
+        const oldText = before.get(p) ?? '';
+        const newText = commit.files.get(p) ?? '';
+        const { additions, deletions } =
+          status === 'added'
+            ? { additions: countLines(newText), deletions: 0 }
+            : status === 'removed'
+              ? { additions: 0, deletions: countLines(oldText) }
+              : lineStats(oldText, newText);
+        const content = status === 'removed' ? oldText : newText;
+        const ref = status === 'removed' ? (parent?.sha ?? commit.sha) : commit.sha;
+        return {
+          sha: blobSha(content),
+          filename: p,
+          status,
+          additions,
+          deletions,
+          changes: additions + deletions,
+          blob_url: `${html}/blob/${ref}/${encode(p)}`,
+          raw_url: `${html}/raw/${ref}/${encode(p)}`,
+          contents_url: `${base}/contents/${encode(p)}?ref=${ref}`,
+        };
+      });
+    const additions = files.reduce((n, f) => n + f.additions, 0);
+    const deletions = files.reduce((n, f) => n + f.deletions, 0);
+    const person = { name: commit.author.name, email: commit.author.email, date: isoSeconds(commit.date) };
+    const user = this.userObject(commit.author.login, api);
+    return {
+      sha: commit.sha,
+      node_id: Buffer.from(`06:Commit${repo.id}:${commit.sha}`).toString('base64'),
+      commit: {
+        author: person,
+        committer: person,
+        message: commit.message,
+        tree: { sha: commit.tree, url: `${base}/git/trees/${commit.tree}` },
+        url: `${base}/git/commits/${commit.sha}`,
+        comment_count: 0,
+        verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+      },
+      url: `${base}/commits/${commit.sha}`,
+      html_url: `${html}/commit/${commit.sha}`,
+      comments_url: `${base}/commits/${commit.sha}/comments`,
+      author: user,
+      committer: user,
+      parents: commit.parents.map((p) => ({ sha: p, url: `${base}/commits/${p}`, html_url: `${html}/commit/${p}` })),
+      stats: { total: additions + deletions, additions, deletions },
+      files,
+    };
+  }
+
+  private branchList(repo: RepoState, ctx: RequestContext): Reply {
+    const base = `${ctx.api}/repos/${repo.fullName}`;
+    const names = [...repo.branches.keys()].sort();
+    return {
+      body: names.map((name) => ({
+        name,
+        commit: { sha: repo.branches.get(name), url: `${base}/commits/${repo.branches.get(name)}` },
+        protected: false,
+      })),
+    };
+  }
+
+  private branchJson(repo: RepoState, name: string, api: string): unknown {
+    const sha = repo.branches.get(name);
+    if (!sha) throw new HttpError(404, 'Branch not found');
+    const commit = repo.commits.get(sha);
+    if (!commit) throw new HttpError(404, 'Branch not found');
+    return {
+      name,
+      commit: this.commitJson(repo, commit, api),
+      _links: {
+        self: `${api}/repos/${repo.fullName}/branches/${encodeURIComponent(name)}`,
+        html: `${this.htmlBase}/${repo.fullName}/tree/${name}`,
+      },
+      protected: false,
+      protection: { enabled: false, required_status_checks: { enforcement_level: 'off', contexts: [], checks: [] } },
+      protection_url: `${api}/repos/${repo.fullName}/branches/${encodeURIComponent(name)}/protection`,
+    };
+  }
+}
