@@ -1,0 +1,19 @@
+#!/bin/sh
+# The test command (README, .ci/run): installs dependencies, builds, provisions the real
+# Kafka and FerretDB (cached under .callboard/), and runs every jest test, unit and integration.
+# Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
+set -eu
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+node scripts/ensure-deps.js
+npm run --silent build
+mkdir -p .callboard
+status=0
+npx jest --ci --json --outputFile=.callboard/jest-results.json "$@" || status=$?
+# One plain closing line any CI can read, whatever jest printed above it.
+node -e '
+  const r = require("./.callboard/jest-results.json");
+  console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' || true
+echo "test command took $(( $(date +%s) - started )) s"
+exit $status
