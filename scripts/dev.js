@@ -107,7 +107,8 @@ async function main() {
     : { GITHUB_API_URL: `http://127.0.0.1:${PORTS.standIn}`, GITHUB_TOKEN: 'local-stand-in-token', GITHUB_WEBHOOK_SECRET: process.env.GITHUB_WEBHOOK_SECRET || 'local-dev-webhook-secret' };
   const common = {
     KAFKA_BROKERS: engines.kafkaBrokers,
-    MONGODB_URI: `${engines.mongodbUri.replace(/\/?$/, '/')}callboard`,
+    // An external MONGODB_URI is used as given; the local FerretDB gets the `callboard` database.
+    MONGODB_URI: process.env.MONGODB_URI || `${engines.mongodbUri.replace(/\/?$/, '/')}callboard`,
     LOG_PRETTY: process.env.LOG_PRETTY ?? 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };

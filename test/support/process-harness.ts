@@ -1,9 +1,18 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { eventually } from './service-harness';
 
-const repoRoot = path.resolve(__dirname, '../..');
+// This file runs from test/support (jest) and from dist/test/support (benchmarks).
+function findRepoRoot(from: string): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'nest-cli.json'))) return dir;
+  }
+  throw new Error(`no repository root above ${from}`);
+}
+
+const repoRoot = findRepoRoot(__dirname);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
