@@ -124,6 +124,10 @@ async function main() {
   const entitiesUrl = `http://127.0.0.1:${PORTS.query}/api/catalog/entities`;
   if (!useRealGithub) {
     const pushedAt = Date.now();
+    const before = await fetch(entitiesUrl).then((r) => r.json());
+    if (Array.isArray(before) && before.length > 0) {
+      say(`the catalog kept ${before.length} entities from an earlier run; the example pushes are re-sent and unchanged entities are not rewritten`);
+    }
     start('github-stand-in', 'dist/tools/github-stand-in/src/main.js', {
       GITHUB_STAND_IN_PORT: String(PORTS.standIn),
       GITHUB_TOKEN: github.GITHUB_TOKEN,

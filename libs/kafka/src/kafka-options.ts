@@ -39,7 +39,9 @@ export function kafkaClientConfig(settings: KafkaSettings, clientIdSuffix: strin
     requestTimeout: 30000,
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator,
-    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 30000, multiplier: 2 },
+    // A capped backoff keeps start-up snappy while a restarted broker is still loading its
+    // coordinators, and bounds how long a webhook waits before it is answered 503.
+    retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 3000, multiplier: 2 },
   };
 }
 
