@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@callboard/observability';
-import type { QueryConfig } from './query.config';
+import { QueryConfig, queryConfigSchema } from './query.config';
 import { QueryModule } from './query.module';
 
-export const queryService: ServiceDefinition<QueryConfig> = { name: 'query', module: QueryModule };
+export const queryService: ServiceDefinition<QueryConfig> = { name: 'query', module: QueryModule, configSchema: queryConfigSchema };

@@ -22,5 +22,6 @@ describe('parseEnv', () => {
     expect(message).toMatch(/KAFKA_BROKERS/);
     expect(message).toMatch(/MONGODB_URI/);
     expect(message).toMatch(/GITHUB_WEBHOOK_SECRET: .*\(got "\*\*\*"\)/);
+    expect(() => parseEnv(schema, {})).toThrow(/GITHUB_WEBHOOK_SECRET: required but not set/);
   });
 });

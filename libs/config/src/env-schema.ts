@@ -60,8 +60,8 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, unk
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.join('.') || '(environment)';
     const given = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
-    const shown = given === undefined ? 'not set' : `got ${JSON.stringify(secretSafe(String(issue.path[0]), given))}`;
-    return `${variable}: ${issue.message} (${shown})`;
+    if (given === undefined) return `${variable}: required but not set`;
+    return `${variable}: ${issue.message} (got ${JSON.stringify(secretSafe(String(issue.path[0]), given))})`;
   });
   throw new ConfigValidationError(`Invalid configuration: ${problems.join('; ')}`);
 }

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { CustomStrategy } from '@nestjs/microservices';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { APP_CONFIG, ConfigValidationError } from '@callboard/config';
+import type { z } from 'zod';
+import { APP_CONFIG, ConfigValidationError, parseEnv } from '@callboard/config';
 
 interface ListenSettings {
   HOST: string;
@@ -14,6 +15,8 @@ interface ListenSettings {
 export interface ServiceDefinition<C extends ListenSettings> {
   name: string;
   module: Type<unknown>;
+  /** The schema the module validates; checked before Nest starts so a bad value is one line. */
+  configSchema: z.ZodType;
   /** Express options for the HTTP side (e.g. the raw webhook body parser). */
   bodyParser?: boolean;
   configure?: (app: NestExpressApplication, config: C) => void | Promise<void>;
@@ -49,17 +52,14 @@ export async function createServiceApp<C extends ListenSettings>(definition: Ser
  * messages finish, then connections close.
  */
 export async function runService<C extends ListenSettings>(definition: ServiceDefinition<C>): Promise<INestApplication> {
-  let created: { app: NestExpressApplication; config: C };
   try {
-    created = await createServiceApp(definition);
+    parseEnv(definition.configSchema, process.env);
   } catch (err) {
-    if (err instanceof ConfigValidationError) {
-      process.stderr.write(`${definition.name}: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
+    if (!(err instanceof ConfigValidationError)) throw err;
+    process.stderr.write(`${definition.name}: ${err.message}\n`);
+    process.exit(1);
   }
-  const { app, config } = created;
+  const { app, config } = await createServiceApp(definition);
 
   const logger = new Logger(definition.name);
   let closing = false;
