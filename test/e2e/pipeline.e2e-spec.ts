@@ -92,7 +92,8 @@ describe('end to end: signed webhook → ingestion → Kafka → catalog → Fer
       },
       spec: { owner: 'group:default/payments' },
     });
-    expect((await byName('api', 'billing-api')).status).toBe(200);
+    // Entities of one file travel on their own partitions (keyed by ref), so each is awaited.
+    await eventually(async () => ((await byName('api', 'billing-api')).status === 200 ? true : undefined));
     const listed = (await fetch(`${query.url}/api/catalog/entities?filter=kind=component,metadata.tags=kotlin`).then((r) => r.json())) as Array<{ metadata: { name: string } }>;
     expect(listed.map((e) => e.metadata.name)).toEqual(['billing-engine']);
 

@@ -51,7 +51,7 @@ describe('query service (real FerretDB, fed by the catalog service)', () => {
       kind: 'Component',
       metadata: { name: 'checkout', namespace: 'default', uid: expect.any(String), etag: expect.any(String), tags: ['java', 'kafka'] },
       spec: { type: 'service', lifecycle: 'production', owner: 'group:default/team-a' },
-      relations: [],
+      relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
     });
   });
 
@@ -75,6 +75,8 @@ describe('query service (real FerretDB, fed by the catalog service)', () => {
     expect(await names('filter=metadata.annotations.backstage.io/techdocs-ref')).toEqual(['storefront']);
     expect(await names('filter=metadata.labels.acme.com/tier=gold')).toEqual(['ledger']);
     expect(await names('filter=kind=component,spec.type=nothing')).toEqual([]);
+    expect(await names('filter=relations.ownedby=group:default/team-a,spec.type=website')).toEqual(['storefront']);
+    expect(await names('filter=relations.ownerof=component:default/ledger')).toEqual(['team-a']);
   });
 
   it('treats filter values as data, never as query operators', async () => {

@@ -22,7 +22,11 @@ export class TopicProbe {
     const consumer = kafka.consumer({ groupId: `probe-${randomUUID()}` });
     const probe = new TopicProbe(consumer);
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    // A topic created a moment ago may not be in every metadata response yet.
+    await eventually(async () => {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      return true;
+    }, 15000, 200);
     await consumer.run({
       eachMessage: async ({ message, partition }) => {
         const raw = message.value ? message.value.toString('utf8') : null;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { kafkaEnv, mongoEnv, port, serviceEnv } from '@callboard/config';
 
@@ -7,6 +8,15 @@ export const catalogConfigSchema = z.object({
   ...mongoEnv,
   PORT: port(7002),
   CATALOG_CONSUMER_GROUP: z.string().min(1).default('callboard-catalog'),
+  /** CloudEvents `source` of the change events: this catalog instance. */
+  CATALOG_EVENT_SOURCE: z.string().min(1).default(`/callboard/catalog/${hostname()}`),
+  /** How often unfinished work (a crash between steps, a failed publish) is looked for and finished. */
+  CATALOG_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(1000).max(3600000).default(30000),
+  /**
+   * Fault injection for crash tests: `kill-before-publish` SIGKILLs the process after a change
+   * is written and before its event is published. Never set it in production.
+   */
+  CATALOG_FAILPOINT: z.enum(['none', 'kill-before-publish']).default('none'),
 });
 
 export type CatalogConfig = z.infer<typeof catalogConfigSchema>;

@@ -66,7 +66,7 @@ describe('catalog service (real Kafka and FerretDB)', () => {
           'backstage.io/managed-by-origin-location': 'url:https://github.com/acme/one/blob/main/catalog-info.yaml',
         },
       },
-      relations: [],
+      relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
     });
   });
 

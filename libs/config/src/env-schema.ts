@@ -27,7 +27,7 @@ export const serviceEnv = {
 export const kafkaEnv = {
   KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).max(100).default('callboard'),
-  /** Lets several deployments (or test runs) share one cluster without seeing each other. */
+  /** Prefix of every topic and consumer group: several deployments (or test runs) share one cluster without seeing each other. */
   KAFKA_TOPIC_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._-]*$/, 'only letters, digits, ".", "_" and "-"')

@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { decideRemoval, decideUpsert, locationKeyOf, ProjectedEntityState } from './entity-projection';
+import { decideRemoval, decideUpsert, locationKeyOf, ProjectedEntityState, serveEntity } from './entity-projection';
 
 const location = { type: 'url' as const, target: 'https://github.com/acme/svc/blob/main/catalog-info.yaml' };
 const otherLocation = { type: 'url' as const, target: 'https://github.com/acme/other/blob/main/catalog-info.yaml' };
@@ -18,21 +18,25 @@ function stateAfter(decision: ReturnType<typeof decideUpsert>, sourceVersion: nu
 }
 
 describe('decideUpsert', () => {
-  it('creates with a new uid, server annotations and an etag', () => {
+  it('creates with a new uid, server annotations and the relations it emits', () => {
     const decision = decideUpsert(null, { entity: entity(), location, originLocation: location, sourceVersion: 1 }, newUid);
     expect(decision.action).toBe('write');
     if (decision.action !== 'write') return;
     expect(decision.created).toBe(true);
-    expect(decision.entity.metadata.uid).toBe(decision.uid);
-    expect(decision.entity.metadata.etag).toBe(decision.etag);
-    expect(decision.entity.metadata.annotations).toMatchObject({
+    expect(decision.relationRows).toEqual([
+      { source: 'component:default/svc', type: 'ownedBy', target: 'group:default/team-a' },
+      { source: 'group:default/team-a', type: 'ownerOf', target: 'component:default/svc' },
+    ]);
+    const served = serveEntity(decision.processed, decision.uid, []);
+    expect(served.entity.metadata.uid).toBe(decision.uid);
+    expect(served.entity.metadata.etag).toBe(served.etag);
+    expect(decision.processed.metadata.annotations).toMatchObject({
       'backstage.io/managed-by-location': `url:${location.target}`,
       'backstage.io/managed-by-origin-location': `url:${location.target}`,
       'backstage.io/view-url': location.target,
       'backstage.io/edit-url': 'https://github.com/acme/svc/edit/main/catalog-info.yaml',
       'backstage.io/source-location': 'url:https://github.com/acme/svc/tree/main/',
     });
-    expect(decision.entity.relations).toEqual([]);
   });
 
   it('writes nothing for an unchanged input (a redelivered event)', () => {
@@ -41,13 +45,16 @@ describe('decideUpsert', () => {
     expect(again).toEqual({ action: 'skip', reason: 'unchanged' });
   });
 
-  it('keeps the uid and changes the etag when the entity changes', () => {
+  it('keeps the uid when the entity changes; the served etag follows any change, relations included', () => {
     const first = decideUpsert(null, { entity: entity('team-a'), location, originLocation: location, sourceVersion: 1 }, newUid);
     const second = decideUpsert(stateAfter(first, 1), { entity: entity('team-b'), location, originLocation: location, sourceVersion: 2 }, newUid);
     if (first.action !== 'write' || second.action !== 'write') throw new Error('expected writes');
     expect(second.created).toBe(false);
     expect(second.uid).toBe(first.uid);
-    expect(second.etag).not.toBe(first.etag);
+    const a = serveEntity(first.processed, first.uid, []);
+    expect(serveEntity(second.processed, second.uid, []).etag).not.toBe(a.etag);
+    expect(serveEntity(first.processed, first.uid, [{ type: 'ownedBy', targetRef: 'group:default/x' }]).etag).not.toBe(a.etag);
+    expect(serveEntity(first.processed, first.uid, []).etag).toBe(a.etag);
   });
 
   it('ignores an event older than what was applied', () => {
@@ -67,7 +74,7 @@ describe('decideUpsert', () => {
     own.metadata.annotations = { 'backstage.io/view-url': 'https://docs.example.com/svc' };
     const decision = decideUpsert(null, { entity: own, location, originLocation: location, sourceVersion: 1 }, newUid);
     if (decision.action !== 'write') throw new Error('expected a write');
-    expect(decision.entity.metadata.annotations?.['backstage.io/view-url']).toBe('https://docs.example.com/svc');
+    expect(decision.processed.metadata.annotations?.['backstage.io/view-url']).toBe('https://docs.example.com/svc');
   });
 
   it('re-creates over a tombstone with a new uid', () => {
@@ -86,7 +93,12 @@ describe('decideRemoval', () => {
   it('ignores removals by another location, older removals and absent entities', () => {
     expect(decideRemoval(live, { location: otherLocation, sourceVersion: 11 })).toEqual({ action: 'skip', reason: 'not-owner' });
     expect(decideRemoval(live, { location, sourceVersion: 9 })).toEqual({ action: 'skip', reason: 'stale' });
-    expect(decideRemoval(null, { location, sourceVersion: 11 })).toEqual({ action: 'skip', reason: 'absent' });
-    expect(decideRemoval({ ...live, deleted: true }, { location, sourceVersion: 11 })).toEqual({ action: 'skip', reason: 'absent' });
+  });
+  it('remembers a removal that arrives before the entity, so the older upsert stays out', () => {
+    expect(decideRemoval(null, { location, sourceVersion: 11 })).toEqual({ action: 'record-absence' });
+    expect(decideRemoval({ ...live, deleted: true }, { location, sourceVersion: 11 })).toEqual({ action: 'record-absence' });
+    expect(decideRemoval({ ...live, deleted: true }, { location, sourceVersion: 10 })).toEqual({ action: 'skip', reason: 'stale' });
+    const tombstone: ProjectedEntityState = { ...live, deleted: true, sourceVersion: 11 };
+    expect(decideUpsert(tombstone, { entity: entity(), location, originLocation: location, sourceVersion: 10 }, newUid)).toEqual({ action: 'skip', reason: 'stale' });
   });
 });

@@ -14,6 +14,8 @@ import {
   systemEntityV1alpha1Validator,
   userEntityV1alpha1Validator,
 } from '@backstage/catalog-model';
+import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
+import { emitRelations } from './relations';
 
 export type ValidationResult = { ok: true; entity: Entity } | { ok: false; error: string };
 
@@ -35,6 +37,8 @@ const kindValidators = [
   userEntityV1alpha1Validator,
   systemEntityV1alpha1Validator,
   domainEntityV1alpha1Validator,
+  // Template is validated by the scaffolder's processor in Backstage, with its own schema.
+  templateEntityV1beta3Validator,
 ];
 
 /**
@@ -46,7 +50,11 @@ export async function validateEntity(document: unknown): Promise<ValidationResul
     const entity = await entityPolicy.enforce(document as Entity);
     if (!entity) return { ok: false, error: 'entity was rejected by the entity policy' };
     for (const validator of kindValidators) {
-      if (await validator.check(entity)) return { ok: true, entity };
+      if (await validator.check(entity)) {
+        // A reference Backstage could not turn into a relation fails the entity there too.
+        emitRelations(entity);
+        return { ok: true, entity };
+      }
     }
     return {
       ok: false,

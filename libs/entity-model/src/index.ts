@@ -8,3 +8,5 @@ export * from './location-diff';
 export * from './entity-search';
 export * from './entity-filter';
 export * from './entity-projection';
+export * from './relations';
+export * from './entity-diff';

@@ -120,7 +120,8 @@ export function createKafkaConsumerServer(settings: KafkaSettings, groupId: stri
   return new ServerKafka({
     client: kafkaClientConfig(settings, clientIdSuffix),
     consumer: {
-      groupId,
+      // Prefixed like the topics, so deployments (and test runs) sharing a cluster never share a group.
+      groupId: `${settings.KAFKA_TOPIC_PREFIX}${groupId}`,
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
       allowAutoTopicCreation: false,

@@ -15,9 +15,14 @@ export class EntitySourceDocument {
  * read by the query service (the persistence contract between the two).
  *
  * `_id` is the lowercased entity ref, so by-ref and by-name reads are `_id` lookups: the one
- * query FerretDB answers without scanning. The served entity is stored as JSON text because
- * Backstage annotation and label keys contain dots, which MongoDB-wire servers cannot store
- * as document keys.
+ * query FerretDB answers without scanning. Entities are stored as JSON text because Backstage
+ * annotation and label keys contain dots, which MongoDB-wire servers cannot store as keys.
+ *
+ * Each document holds two stages, as Backstage's catalog does: the processed input (what the
+ * location declares, with location annotations, and the relation rows it emits) and the
+ * served, stitched entity. Multi-step work that FerretDB cannot do in one transaction is
+ * recorded on the document (`pendingStitch`, `outbox`, `pendingWork`) before it starts, so a
+ * crash at any point is finished after restart.
  */
 @Schema({ collection: 'entities', versionKey: false, timestamps: { createdAt: 'createdAt', updatedAt: 'updatedAt' } })
 export class EntityDocument {
@@ -28,7 +33,8 @@ export class EntityDocument {
   @Prop({ type: String, required: true })
   uid!: string;
 
-  @Prop({ type: String, required: true })
+  /** Etag of the served entity; empty until first stitched. */
+  @Prop({ type: String, default: '' })
   etag!: string;
 
   @Prop({ type: String, required: true })
@@ -40,7 +46,11 @@ export class EntityDocument {
   @Prop({ type: String, required: true })
   name!: string;
 
-  /** The served entity, JSON-encoded; null on a tombstone. */
+  /** The processed input (location annotations applied, not stitched); null on a tombstone. */
+  @Prop({ type: String, default: null })
+  processedJson!: string | null;
+
+  /** The served entity (with uid, etag and stitched relations); null until stitched and on a tombstone. */
   @Prop({ type: String, default: null })
   entityJson!: string | null;
 
@@ -56,7 +66,7 @@ export class EntityDocument {
   @Prop({ type: Number, required: true })
   sourceVersion!: number;
 
-  /** Optimistic concurrency: every write bumps it and is conditional on the previous value. */
+  /** Optimistic concurrency: every guarded write bumps it and is conditional on the previous value. */
   @Prop({ type: Number, required: true })
   revision!: number;
 
@@ -64,7 +74,27 @@ export class EntityDocument {
   @Prop({ type: Boolean, required: true, default: false })
   deleted!: boolean;
 
-  /** Searchable `key=value` strings (see entity-search.encoding.ts). */
+  /** Relation rows this entity emits (both directions), encoded by relation-row.encoding.ts. */
+  @Prop({ type: [String], default: [] })
+  relationRows!: string[];
+
+  /** The rows emitted before the last change, kept until the relation index reflects the change. */
+  @Prop({ type: [String], default: [] })
+  previousRelationRows!: string[];
+
+  /** Refs to re-stitch because of the last change; emptied when done. */
+  @Prop({ type: [String], default: [] })
+  pendingStitch!: string[];
+
+  /** Change events (CloudEvents JSON) recorded with the change and not yet published. */
+  @Prop({ type: [String], default: [] })
+  outbox!: string[];
+
+  /** True while pendingStitch or outbox may hold work (what the recovery sweep looks for). */
+  @Prop({ type: Boolean, default: false })
+  pendingWork!: boolean;
+
+  /** Searchable `key=value` strings of the served entity (see entity-search.encoding.ts). */
   @Prop({ type: [String], default: [] })
   search!: string[];
 
@@ -85,5 +115,7 @@ export const EntityDocumentSchema = SchemaFactory.createForClass(EntityDocument)
 // Serve the filter queries `{ search: { $in: ['kind=component'] } }` and `{ searchKeys: 'spec.owner' }` (GET /entities?filter=...).
 EntityDocumentSchema.index({ search: 1 });
 EntityDocumentSchema.index({ searchKeys: 1 });
-// Serves "all entities of a location" (orphan removal, location status).
+// Serves "all entities of a location" (location status, reconciliation).
 EntityDocumentSchema.index({ locationKey: 1 });
+// Serves the recovery sweep `{ pendingWork: true }` at start-up.
+EntityDocumentSchema.index({ pendingWork: 1 });

@@ -1,27 +1,44 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityEventV1 } from '@callboard/contracts';
-import { buildSearchPairs, decideRemoval, decideUpsert, Entity, locationKeyOf } from '@callboard/entity-model';
-import { ConcurrentWriteError, EntityProjectionRepository } from './entity-projection.repository';
+import { APP_CONFIG } from '@callboard/config';
+import { affectedByRelationChange, decideRemoval, decideUpsert, Entity, locationKeyOf } from '@callboard/entity-model';
+import { decodeRelationRow, encodeRelationRow } from '@callboard/mongo';
+import type { CatalogConfig } from '../catalog.config';
+import { buildChangeEvent } from '../changes/change-event.factory';
+import { EntityConflictsRepository } from './entity-conflicts.repository';
+import { ConcurrentWriteError, EntityStoreRepository, StoredEntity } from './entity-store.repository';
+import { PendingWorkRunner } from './pending-work.runner';
 
 export type ProjectionOutcome = 'created' | 'updated' | 'deleted' | 'unchanged' | 'stale' | 'conflict' | 'absent' | 'not-owner';
 
 const MAX_ATTEMPTS = 5;
 
 /**
- * Applies one entity event to the projection. Idempotent: a redelivered event finds its
- * own result already written and changes nothing; an older event never overwrites a newer.
+ * Applies one entity event: processing (decide and record the processed input), then
+ * stitching and change publication through the pending-work runner. Idempotent: a
+ * redelivered event finds its result already written and changes nothing.
  */
 @Injectable()
 export class ProjectEntityEventUseCase {
   private readonly logger = new Logger(ProjectEntityEventUseCase.name);
 
-  constructor(private readonly repository: EntityProjectionRepository) {}
+  constructor(
+    private readonly store: EntityStoreRepository,
+    private readonly conflicts: EntityConflictsRepository,
+    private readonly pendingWork: PendingWorkRunner,
+    @Inject(APP_CONFIG) private readonly config: CatalogConfig,
+  ) {}
 
   async execute(event: EntityEventV1): Promise<ProjectionOutcome> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return event.type === 'upsert' ? await this.upsert(event) : await this.remove(event);
+        // Unfinished work of an earlier change is completed first, so deltas never overlap.
+        await this.pendingWork.complete(event.entityRef);
+        const existing = await this.store.find(event.entityRef);
+        const outcome = event.type === 'upsert' ? await this.upsert(event, existing) : await this.remove(event, existing);
+        await this.pendingWork.complete(event.entityRef);
+        return outcome;
       } catch (err) {
         // Optimistic concurrency: re-read and decide again, a bounded number of times.
         if (!(err instanceof ConcurrentWriteError) || attempt >= MAX_ATTEMPTS) throw err;
@@ -29,8 +46,7 @@ export class ProjectEntityEventUseCase {
     }
   }
 
-  private async upsert(event: Extract<EntityEventV1, { type: 'upsert' }>): Promise<ProjectionOutcome> {
-    const existing = await this.repository.findState(event.entityRef);
+  private async upsert(event: Extract<EntityEventV1, { type: 'upsert' }>, existing: StoredEntity | null): Promise<ProjectionOutcome> {
     const decision = decideUpsert(
       existing,
       { entity: event.entity as Entity, location: event.location, originLocation: event.originLocation, sourceVersion: event.sourceVersion },
@@ -38,29 +54,28 @@ export class ProjectEntityEventUseCase {
     );
     if (decision.action === 'skip') return decision.reason;
     if (decision.action === 'conflict') {
-      this.logger.warn({
-        msg: 'entity conflict: declared by a second location, first owner keeps it',
-        entityRef: event.entityRef,
-        owner: decision.ownerLocationKey,
-        contender: locationKeyOf(event.location),
-        deliveryId: event.source.deliveryId,
-      });
+      const contender = locationKeyOf(event.location);
+      this.logger.warn({ msg: 'entity conflict: declared by a second location, first owner keeps it', entityRef: event.entityRef, owner: decision.ownerLocationKey, contender, deliveryId: event.source.deliveryId });
+      await this.conflicts.record({ entityRef: event.entityRef, ownerLocationKey: decision.ownerLocationKey, contenderLocationKey: contender, deliveryId: event.source.deliveryId, commitSha: event.source.commitSha });
       return 'conflict';
     }
-    const entity = decision.entity;
-    await this.repository.write(
+    const previousRows = existing && !existing.deleted ? existing.relationRows : [];
+    const affected = affectedByRelationChange(previousRows.map(decodeRelationRow), decision.relationRows);
+    const entity = decision.processed;
+    await this.store.writeProcessed(
       {
         ref: event.entityRef,
         uid: decision.uid,
-        etag: decision.etag,
         kind: entity.kind.toLocaleLowerCase('en-US'),
         namespace: (entity.metadata.namespace ?? 'default').toLocaleLowerCase('en-US'),
         name: entity.metadata.name.toLocaleLowerCase('en-US'),
-        entityJson: JSON.stringify(entity),
+        processedJson: JSON.stringify(entity),
         inputHash: decision.inputHash,
         locationKey: locationKeyOf(event.location),
         sourceVersion: event.sourceVersion,
-        search: buildSearchPairs(entity),
+        relationRows: decision.relationRows.map(encodeRelationRow),
+        previousRelationRows: previousRows,
+        pendingStitch: [...new Set([event.entityRef, ...affected])],
         source: event.source,
       },
       existing ? existing.revision : null,
@@ -68,11 +83,47 @@ export class ProjectEntityEventUseCase {
     return decision.created ? 'created' : 'updated';
   }
 
-  private async remove(event: Extract<EntityEventV1, { type: 'removal' }>): Promise<ProjectionOutcome> {
-    const existing = await this.repository.findState(event.entityRef);
+  private async remove(event: Extract<EntityEventV1, { type: 'removal' }>, existing: StoredEntity | null): Promise<ProjectionOutcome> {
     const decision = decideRemoval(existing, { location: event.location, sourceVersion: event.sourceVersion });
-    if (decision.action === 'skip') return decision.reason;
-    await this.repository.tombstone(event.entityRef, existing!.revision, event.sourceVersion, event.source);
+    if (decision.action === 'skip') {
+      if (decision.reason === 'not-owner') await this.conflicts.resolve(event.entityRef, locationKeyOf(event.location));
+      return decision.reason;
+    }
+    if (decision.action === 'record-absence') {
+      const [kind, rest] = event.entityRef.split(':');
+      const [namespace, name] = rest.split('/');
+      await this.store.recordAbsence(event.entityRef, existing, {
+        uid: existing?.uid ?? randomUUID(),
+        kind,
+        namespace,
+        name,
+        locationKey: locationKeyOf(event.location),
+        sourceVersion: event.sourceVersion,
+        source: event.source,
+      });
+      return 'absent';
+    }
+    const doc = existing!;
+    const before = doc.entityJson ? (JSON.parse(doc.entityJson) as Entity) : null;
+    const deletion = before
+      ? buildChangeEvent({
+          source: this.config.CATALOG_EVENT_SOURCE,
+          type: 'deleted',
+          entityRef: event.entityRef,
+          uid: doc.uid,
+          before,
+          after: null,
+          cause: { entityRef: event.entityRef, deliveryId: event.source.deliveryId, repository: event.source.repository, commitSha: event.source.commitSha, path: event.source.path },
+        })
+      : null;
+    const affected = affectedByRelationChange(doc.relationRows.map(decodeRelationRow), []).filter((ref) => ref !== event.entityRef);
+    await this.store.writeTombstone(event.entityRef, doc.revision, {
+      sourceVersion: event.sourceVersion,
+      source: event.source,
+      previousRelationRows: doc.relationRows,
+      pendingStitch: affected,
+      changeEvent: deletion ? JSON.stringify(deletion) : null,
+    });
     return 'deleted';
   }
 }

@@ -1,0 +1,50 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG } from '@callboard/config';
+import type { CatalogConfig } from '../catalog.config';
+import { EntityStoreRepository } from '../projection/entity-store.repository';
+import { PendingWorkRunner } from '../projection/pending-work.runner';
+
+const BATCH = 500;
+
+/**
+ * Finishes work left unfinished by a crash (written but not stitched or not published), at
+ * start-up and then periodically, e.g. after Kafka was unreachable for a while.
+ */
+@Injectable()
+export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PendingWorkSweeper.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly store: EntityStoreRepository,
+    private readonly runner: PendingWorkRunner,
+    @Inject(APP_CONFIG) private readonly config: CatalogConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sweep();
+    this.timer = setInterval(() => void this.sweep(), this.config.CATALOG_RECOVERY_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  sweep(): Promise<void> {
+    this.running ??= this.sweepOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async sweepOnce(): Promise<void> {
+    try {
+      const refs = await this.store.findWithPendingWork(BATCH);
+      for (const ref of refs) await this.runner.complete(ref);
+      if (refs.length) this.logger.log({ msg: 'finished pending work', entities: refs.length });
+    } catch (err) {
+      this.logger.error({ msg: 'pending-work sweep failed; will retry', err });
+    }
+  }
+}

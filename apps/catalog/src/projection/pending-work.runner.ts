@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { decodeRelationRow } from '@callboard/mongo';
+import { ChangeCause } from '../changes/change-event.factory';
+import { ChangeOutboxPublisher } from '../changes/change-outbox.publisher';
+import { EntityStitcher } from '../stitching/entity-stitcher.service';
+import { EntityStoreRepository, StoredEntity } from './entity-store.repository';
+import { RelationIndexRepository } from './relation-index.repository';
+
+export function causeOf(doc: StoredEntity): ChangeCause {
+  return { entityRef: doc._id, deliveryId: doc.source.deliveryId, repository: doc.source.repository, commitSha: doc.source.commitSha, path: doc.source.path };
+}
+
+/**
+ * Finishes what a processed write recorded on its document: update the relation index,
+ * re-stitch the affected entities, publish their change events, clear the markers. Every step
+ * is idempotent, so the same runner completes work interrupted by a crash.
+ */
+@Injectable()
+export class PendingWorkRunner {
+  constructor(
+    private readonly store: EntityStoreRepository,
+    private readonly relations: RelationIndexRepository,
+    private readonly stitcher: EntityStitcher,
+    private readonly outbox: ChangeOutboxPublisher,
+  ) {}
+
+  async complete(ref: string): Promise<void> {
+    const doc = await this.store.find(ref);
+    if (!doc || !doc.pendingWork) return;
+    const pending = [...doc.pendingStitch];
+    if (pending.length > 0) {
+      const current = doc.relationRows.map(decodeRelationRow);
+      const currentKeys = new Set(doc.relationRows);
+      const removed = doc.previousRelationRows.filter((row) => !currentKeys.has(row)).map(decodeRelationRow);
+      await this.relations.applyDelta(ref, removed, current);
+      const cause = causeOf(doc);
+      for (const target of pending) await this.stitcher.stitch(target, cause);
+    }
+    const touched = [...new Set([ref, ...pending])];
+    for (const target of touched) await this.outbox.flush(target);
+    if (pending.length > 0) await this.store.finishStitching(ref, pending);
+    for (const target of touched) await this.store.clearPendingWork(target);
+  }
+}

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '@callboard/config';
+import { buildSearchPairs, Entity, serveEntity, stitchRelations } from '@callboard/entity-model';
+import type { CatalogConfig } from '../catalog.config';
+import { buildChangeEvent, ChangeCause } from '../changes/change-event.factory';
+import { ConcurrentWriteError, EntityStoreRepository } from '../projection/entity-store.repository';
+import { RelationIndexRepository } from '../projection/relation-index.repository';
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Stitching (Backstage's third step): the served entity is the processed input plus every
+ * relation whose source it is, whoever emitted it. A changed result gets a new etag and a
+ * change event in the same write; an unchanged one writes nothing.
+ */
+@Injectable()
+export class EntityStitcher {
+  constructor(
+    private readonly store: EntityStoreRepository,
+    private readonly relations: RelationIndexRepository,
+    @Inject(APP_CONFIG) private readonly config: CatalogConfig,
+  ) {}
+
+  /** Returns true when the served entity changed. */
+  async stitch(ref: string, cause: ChangeCause): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      const doc = await this.store.find(ref);
+      if (!doc || doc.deleted || !doc.processedJson) return false;
+      const processed = JSON.parse(doc.processedJson) as Entity;
+      const { entity, etag } = serveEntity(processed, doc.uid, stitchRelations(ref, await this.relations.rowsWithSource(ref)));
+      if (etag === doc.etag) return false;
+      const before = doc.entityJson ? (JSON.parse(doc.entityJson) as Entity) : null;
+      const event = buildChangeEvent({
+        source: this.config.CATALOG_EVENT_SOURCE,
+        type: before ? 'updated' : 'created',
+        entityRef: ref,
+        uid: doc.uid,
+        before,
+        after: entity,
+        cause,
+      });
+      try {
+        await this.store.writeServed(ref, doc.revision, { entityJson: JSON.stringify(entity), etag, search: buildSearchPairs(entity), changeEvent: JSON.stringify(event) });
+        return true;
+      } catch (err) {
+        if (!(err instanceof ConcurrentWriteError) || attempt >= MAX_ATTEMPTS) throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import {
+  CompoundEntityRef,
+  Entity,
+  getCompoundEntityRef,
+  parseEntityRef,
+  RELATION_API_CONSUMED_BY,
+  RELATION_API_PROVIDED_BY,
+  RELATION_CHILD_OF,
+  RELATION_CONSUMES_API,
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
+  RELATION_HAS_MEMBER,
+  RELATION_HAS_PART,
+  RELATION_MEMBER_OF,
+  RELATION_OWNED_BY,
+  RELATION_OWNER_OF,
+  RELATION_PARENT_OF,
+  RELATION_PART_OF,
+  RELATION_PROVIDES_API,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+
+/**
+ * One relation row as Backstage's relations table holds it: emitted by an entity (the
+ * originating one) and stitched into `source`'s served `relations`. Refs are in Backstage's
+ * string form: kind and namespace lowercased, the name as written.
+ */
+export interface RelationRow {
+  source: string;
+  type: string;
+  target: string;
+}
+
+type Spec = Record<string, unknown>;
+
+interface RelationRule {
+  field: string;
+  defaultKind?: string;
+  outgoing: string;
+  incoming: string;
+}
+
+const owner = (defaultKind = 'Group'): RelationRule => ({ field: 'owner', defaultKind, outgoing: RELATION_OWNED_BY, incoming: RELATION_OWNER_OF });
+const partOf = (field: string, defaultKind: string): RelationRule => ({ field, defaultKind, outgoing: RELATION_PART_OF, incoming: RELATION_HAS_PART });
+const dependsOn: RelationRule = { field: 'dependsOn', outgoing: RELATION_DEPENDS_ON, incoming: RELATION_DEPENDENCY_OF };
+const dependencyOf: RelationRule = { field: 'dependencyOf', outgoing: RELATION_DEPENDENCY_OF, incoming: RELATION_DEPENDS_ON };
+
+// Which spec field emits which relation pair, per kind, with Backstage's default target kinds
+// (BuiltinKindsEntityProcessor, and the scaffolder's processor for Template).
+const RULES: Record<string, RelationRule[]> = {
+  component: [
+    owner(),
+    partOf('subcomponentOf', 'Component'),
+    { field: 'providesApis', defaultKind: 'API', outgoing: RELATION_PROVIDES_API, incoming: RELATION_API_PROVIDED_BY },
+    { field: 'consumesApis', defaultKind: 'API', outgoing: RELATION_CONSUMES_API, incoming: RELATION_API_CONSUMED_BY },
+    dependsOn,
+    dependencyOf,
+    partOf('system', 'System'),
+  ],
+  api: [owner(), partOf('system', 'System')],
+  resource: [owner(), dependsOn, dependencyOf, partOf('system', 'System')],
+  user: [{ field: 'memberOf', defaultKind: 'Group', outgoing: RELATION_MEMBER_OF, incoming: RELATION_HAS_MEMBER }],
+  group: [
+    { field: 'parent', defaultKind: 'Group', outgoing: RELATION_CHILD_OF, incoming: RELATION_PARENT_OF },
+    { field: 'children', defaultKind: 'Group', outgoing: RELATION_PARENT_OF, incoming: RELATION_CHILD_OF },
+    { field: 'members', defaultKind: 'User', outgoing: RELATION_HAS_MEMBER, incoming: RELATION_MEMBER_OF },
+  ],
+  system: [owner(), partOf('domain', 'Domain')],
+  domain: [owner(), partOf('subdomainOf', 'Domain')],
+  template: [owner()],
+};
+
+function refString(ref: CompoundEntityRef): string {
+  return stringifyEntityRef(ref);
+}
+
+/**
+ * The relations an entity emits, both directions, as Backstage emits them. A malformed
+ * reference throws (Backstage fails the entity's processing the same way).
+ */
+export function emitRelations(entity: Entity): RelationRow[] {
+  const self = getCompoundEntityRef(entity);
+  const selfRef = refString(self);
+  const spec = (entity.spec ?? {}) as Spec;
+  const rows: RelationRow[] = [];
+  for (const rule of RULES[entity.kind.toLocaleLowerCase('en-US')] ?? []) {
+    const value = spec[rule.field];
+    if (value === undefined || value === null) continue;
+    for (const target of [value].flat()) {
+      if (typeof target !== 'string') throw new Error(`spec.${rule.field} must be an entity reference string, got ${JSON.stringify(target)}`);
+      const targetRef = refString(parseEntityRef(target, { defaultKind: rule.defaultKind, defaultNamespace: self.namespace }));
+      rows.push({ source: selfRef, type: rule.outgoing, target: targetRef });
+      rows.push({ source: targetRef, type: rule.incoming, target: selfRef });
+    }
+  }
+  return dedupeRows(rows);
+}
+
+export function relationRowKey(row: RelationRow): string {
+  return `${row.source.toLocaleLowerCase('en-US')}\u0000${row.type}\u0000${row.target.toLocaleLowerCase('en-US')}`;
+}
+
+function dedupeRows(rows: RelationRow[]): RelationRow[] {
+  const seen = new Map<string, RelationRow>();
+  for (const row of rows) if (!seen.has(relationRowKey(row))) seen.set(relationRowKey(row), row);
+  return [...seen.values()];
+}
+
+/** The lowercased refs whose stitched relations change when an entity's rows go from `before` to `after`. */
+export function affectedByRelationChange(before: readonly RelationRow[], after: readonly RelationRow[]): string[] {
+  const beforeKeys = new Set(before.map(relationRowKey));
+  const afterKeys = new Set(after.map(relationRowKey));
+  const affected = new Set<string>();
+  for (const row of before) if (!afterKeys.has(relationRowKey(row))) affected.add(row.source.toLocaleLowerCase('en-US'));
+  for (const row of after) if (!beforeKeys.has(relationRowKey(row))) affected.add(row.source.toLocaleLowerCase('en-US'));
+  return [...affected].sort();
+}
+
+/**
+ * The served `relations` of an entity: every row whose source is the entity, from whichever
+ * entity emitted it, deduplicated and in a deterministic order (type, then target).
+ */
+export function stitchRelations(entityRef: string, candidateRows: readonly RelationRow[]): Array<{ type: string; targetRef: string }> {
+  const self = entityRef.toLocaleLowerCase('en-US');
+  const unique = new Map<string, { type: string; targetRef: string }>();
+  for (const row of candidateRows) {
+    if (row.source.toLocaleLowerCase('en-US') !== self) continue;
+    const key = `${row.type}\u0000${row.target.toLocaleLowerCase('en-US')}`;
+    if (!unique.has(key)) unique.set(key, { type: row.type, targetRef: row.target });
+  }
+  return [...unique.values()].sort((a, b) =>
+    a.type === b.type ? (a.targetRef < b.targetRef ? -1 : a.targetRef > b.targetRef ? 1 : 0) : a.type < b.type ? -1 : 1,
+  );
+}
