@@ -28,6 +28,8 @@ export async function freePort(): Promise<number> {
 export interface ServiceProcess {
   url: string;
   output: () => string;
+  /** Resolves with the exit code, or the signal name when a signal ended it. */
+  exited: Promise<number | string | null>;
   /** SIGTERM, then the exit code (null if it had to be killed). */
   stop(): Promise<number | null>;
 }
@@ -42,7 +44,7 @@ export async function spawnService(app: 'ingestion' | 'catalog' | 'query', env: 
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   const url = `http://127.0.0.1:${port}`;
   try {
     await eventually(async () => {
@@ -57,6 +59,7 @@ export async function spawnService(app: 'ingestion' | 'catalog' | 'query', env: 
   return {
     url,
     output: () => output,
+    exited,
     stop: async () => {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
@@ -66,7 +69,7 @@ export async function spawnService(app: 'ingestion' | 'catalog' | 'query', env: 
         child.kill('SIGKILL');
         return null;
       }
-      return result;
+      return typeof result === 'number' ? result : null;
     },
   };
 }

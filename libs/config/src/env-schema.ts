@@ -35,6 +35,8 @@ export const kafkaEnv = {
     .default(''),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
+  /** How long a consumer that died silently keeps its partitions before the group rebalances. */
+  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(30000),
 };
 
 export const mongoEnv = {

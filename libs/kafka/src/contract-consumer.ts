@@ -122,7 +122,7 @@ export function createKafkaConsumerServer(settings: KafkaSettings, groupId: stri
     consumer: {
       // Prefixed like the topics, so deployments (and test runs) sharing a cluster never share a group.
       groupId: `${settings.KAFKA_TOPIC_PREFIX}${groupId}`,
-      sessionTimeout: 30000,
+      sessionTimeout: settings.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
       heartbeatInterval: 3000,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 30000, multiplier: 2 },

@@ -8,6 +8,7 @@ export interface KafkaSettings {
   KAFKA_TOPIC_PREFIX: string;
   KAFKA_TOPIC_PARTITIONS: number;
   KAFKA_REPLICATION_FACTOR: number;
+  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: number;
 }
 
 const levelNames: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {

@@ -39,6 +39,10 @@ export class ChangeOutboxPublisher {
       catalogChangeV1Schema,
       events.map((event) => ({ key: ref, value: event, headers: { 'ce-id': event.id, 'ce-type': event.type } })),
     );
+    if (this.config.CATALOG_FAILPOINT === 'kill-after-publish') {
+      this.logger.warn({ msg: 'failpoint kill-after-publish: SIGKILL with the change published and still in the outbox', entityRef: ref });
+      process.kill(process.pid, 'SIGKILL');
+    }
     for (const event of events) await this.history.record(event);
     await this.store.removeFromOutbox(ref, pending);
     return events.length;
