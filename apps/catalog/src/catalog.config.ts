@@ -18,6 +18,22 @@ export const catalogConfigSchema = z.object({
    * is cleared (`kill-after-publish`). Never set it in production.
    */
   CATALOG_FAILPOINT: z.enum(['none', 'kill-before-publish', 'kill-after-publish']).default('none'),
+  /** Set by the rebuild command: project into `entities<suffix>` / `relation_sources<suffix>`. */
+  CATALOG_COLLECTION_SUFFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_]*$/, 'letters, digits and "_"')
+    .max(60)
+    .default(''),
+  /** Set by the rebuild command: change events of a rebuild are not news; they are dropped, not published. */
+  CATALOG_PUBLISH_CHANGES: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Set by the rebuild command: reuse the live projection's uids so they stay stable for the life of each entity. */
+  CATALOG_UIDS_FROM_LIVE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export type CatalogConfig = z.infer<typeof catalogConfigSchema>;

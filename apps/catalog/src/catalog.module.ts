@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
 import { TOPICS } from '@callboard/contracts';
-import { TypedConfigModule } from '@callboard/config';
+import { APP_CONFIG, TypedConfigModule } from '@callboard/config';
 import { KafkaModule } from '@callboard/kafka';
 import {
   EntityConflictDocument,
@@ -16,7 +16,8 @@ import {
   RelationSourceDocumentSchema,
 } from '@callboard/mongo';
 import { LoggingModule } from '@callboard/observability';
-import { catalogConfigSchema } from './catalog.config';
+import { CatalogConfig, catalogConfigSchema } from './catalog.config';
+import { LIVE_ENTITIES_MODEL, UidSource } from './projection/uid-source';
 import { HealthController } from './health/health.controller';
 import { EntityEventConsumer } from './projection/entity-event.consumer';
 import { ChangeOutboxPublisher } from './changes/change-outbox.publisher';
@@ -29,14 +30,28 @@ import { RelationIndexRepository } from './projection/relation-index.repository'
 import { EntityStitcher } from './stitching/entity-stitcher.service';
 import { ProjectEntityEventUseCase } from './projection/project-entity-event.use-case';
 
+function withCollection<S extends { clone(): S; set(key: 'collection', value: string): unknown }>(schema: S, collection: string): S {
+  const copy = schema.clone();
+  copy.set('collection', collection);
+  return copy;
+}
+
 @Module({
   imports: [
     TypedConfigModule.forRoot(catalogConfigSchema),
     LoggingModule.forRoot('catalog'),
     MongoModule.forRoot(),
+    // The projection's collections take the rebuild suffix; history and conflicts are never rebuilt.
+    MongooseModule.forFeatureAsync([
+      { name: EntityDocument.name, inject: [APP_CONFIG], useFactory: (config: CatalogConfig) => withCollection(EntityDocumentSchema, `entities${config.CATALOG_COLLECTION_SUFFIX}`) },
+      {
+        name: RelationSourceDocument.name,
+        inject: [APP_CONFIG],
+        useFactory: (config: CatalogConfig) => withCollection(RelationSourceDocumentSchema, `relation_sources${config.CATALOG_COLLECTION_SUFFIX}`),
+      },
+    ]),
     MongooseModule.forFeature([
-      { name: EntityDocument.name, schema: EntityDocumentSchema },
-      { name: RelationSourceDocument.name, schema: RelationSourceDocumentSchema },
+      { name: LIVE_ENTITIES_MODEL, schema: EntityDocumentSchema, collection: 'entities' },
       { name: EntityHistoryDocument.name, schema: EntityHistoryDocumentSchema },
       { name: EntityConflictDocument.name, schema: EntityConflictDocumentSchema },
     ]),
@@ -53,6 +68,7 @@ import { ProjectEntityEventUseCase } from './projection/project-entity-event.use
     ChangeOutboxPublisher,
     PendingWorkRunner,
     PendingWorkSweeper,
+    UidSource,
     ProjectEntityEventUseCase,
     EntityEventConsumer,
   ],

@@ -133,6 +133,19 @@ describe('catalog service (real Kafka and FerretDB)', () => {
     expect(letters[0].json()).toMatchObject({ stage: 'catalog.projection', original: { key: poisonKey, value: '{"this is": not json' } });
   });
 
+  it('dead-letters an event whose entity breaks its kind\'s rules, or whose key does not match it', async () => {
+    const invalid = upsertEvent(componentEntity('no-lifecycle', { lifecycle: undefined }));
+    const mismatched = { ...upsertEvent(componentEntity('carried')), entityRef: 'component:default/claimed' };
+    await send(invalid, mismatched, upsertEvent(componentEntity('marker-after-invalid')));
+    await eventually(() => stored('component:default/marker-after-invalid').then((d) => d ?? undefined));
+    const [invalidLetter] = await deadLetters.waitFor((m) => m.key === 'component:default/no-lifecycle');
+    expect(invalidLetter.json()).toMatchObject({ stage: 'catalog.projection', reason: expect.stringMatching(/invalid entity component:default\/no-lifecycle: .*lifecycle/) });
+    const [mismatchLetter] = await deadLetters.waitFor((m) => m.key === 'component:default/claimed');
+    expect(mismatchLetter.json<{ reason: string }>().reason).toMatch(/does not match/);
+    expect(await stored('component:default/no-lifecycle')).toBeNull();
+    expect(await stored('component:default/claimed')).toBeNull();
+  });
+
   it('reports Kafka and MongoDB on /health', async () => {
     const response = await fetch(`${service.url}/health`);
     expect(await response.json()).toMatchObject({ status: 'ok', info: { kafka: { status: 'up' }, mongodb: { status: 'up' } } });

@@ -33,6 +33,10 @@ export class ChangeOutboxPublisher {
       this.logger.warn({ msg: 'failpoint kill-before-publish: SIGKILL with the change written and not published', entityRef: ref });
       process.kill(process.pid, 'SIGKILL');
     }
+    if (!this.config.CATALOG_PUBLISH_CHANGES) {
+      await this.store.removeFromOutbox(ref, pending);
+      return 0;
+    }
     const events = pending.map((raw) => JSON.parse(raw) as CatalogChangeV1);
     await this.publisher.publish(
       this.topic,

@@ -2,13 +2,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityEventV1 } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
-import { affectedByRelationChange, decideRemoval, decideUpsert, Entity, locationKeyOf } from '@callboard/entity-model';
+import { affectedByRelationChange, decideRemoval, decideUpsert, Entity, entityRefOf, locationKeyOf, validateEntity } from '@callboard/entity-model';
+import { PermanentProcessingError } from '@callboard/kafka';
 import { decodeRelationRow, encodeRelationRow } from '@callboard/mongo';
 import type { CatalogConfig } from '../catalog.config';
 import { buildChangeEvent } from '../changes/change-event.factory';
 import { EntityConflictsRepository } from './entity-conflicts.repository';
 import { ConcurrentWriteError, EntityStoreRepository, StoredEntity } from './entity-store.repository';
 import { PendingWorkRunner } from './pending-work.runner';
+import { UidSource } from './uid-source';
 
 export type ProjectionOutcome = 'created' | 'updated' | 'deleted' | 'unchanged' | 'stale' | 'conflict' | 'absent' | 'not-owner';
 
@@ -27,6 +29,7 @@ export class ProjectEntityEventUseCase {
     private readonly store: EntityStoreRepository,
     private readonly conflicts: EntityConflictsRepository,
     private readonly pendingWork: PendingWorkRunner,
+    private readonly uids: UidSource,
     @Inject(APP_CONFIG) private readonly config: CatalogConfig,
   ) {}
 
@@ -47,10 +50,18 @@ export class ProjectEntityEventUseCase {
   }
 
   private async upsert(event: Extract<EntityEventV1, { type: 'upsert' }>, existing: StoredEntity | null): Promise<ProjectionOutcome> {
+    // Processing validates again: the topic's contract checks the envelope, not the kind's rules,
+    // and any producer may write to it.
+    const validation = await validateEntity(event.entity);
+    if (!validation.ok) throw new PermanentProcessingError(`invalid entity ${event.entityRef}: ${validation.error}`, { entityRef: event.entityRef });
+    if (entityRefOf(validation.entity) !== event.entityRef) {
+      throw new PermanentProcessingError(`event key ${event.entityRef} does not match the entity it carries (${entityRefOf(validation.entity)})`, { entityRef: event.entityRef });
+    }
+    const candidateUid = existing && !existing.deleted ? existing.uid : await this.uids.uidFor(event.entityRef);
     const decision = decideUpsert(
       existing,
-      { entity: event.entity as Entity, location: event.location, originLocation: event.originLocation, sourceVersion: event.sourceVersion },
-      randomUUID,
+      { entity: validation.entity, location: event.location, originLocation: event.originLocation, sourceVersion: event.sourceVersion },
+      () => candidateUid,
     );
     if (decision.action === 'skip') return decision.reason;
     if (decision.action === 'conflict') {
