@@ -16,6 +16,8 @@ export interface PushOutcome {
 }
 
 const EMPTY_FILE: ParsedCatalogFile = { entities: new Map(), errors: [] };
+// The state before the push could not be read: nothing can safely be removed.
+const UNKNOWN_FILE: ParsedCatalogFile = { entities: new Map(), errors: [] };
 
 /**
  * Turns a default-branch push into entity events: for each catalog file the push touched,
@@ -47,7 +49,7 @@ export class ProcessPushUseCase {
     for (const path of touchedCatalogPaths(push, this.config.CATALOG_FILE_PATHS)) {
       outcome.files += 1;
       const [before, after] = await Promise.all([
-        isZeroSha(push.before) ? Promise.resolve(EMPTY_FILE) : this.readCatalogFile(repository.full_name, path, push.before),
+        isZeroSha(push.before) ? Promise.resolve(EMPTY_FILE) : this.readPreviousCatalogFile(repository.full_name, path, push.before, deliveryId),
         this.readCatalogFile(repository.full_name, path, push.after),
       ]);
       const location = githubFileLocation(repository.html_url, repository.default_branch, path);
@@ -67,7 +69,7 @@ export class ProcessPushUseCase {
       const plan = planLocationChanges(before.entities, after.entities);
       // As Backstage does, a file with a broken document does not orphan anything: the
       // entity may be the broken one, and deleting it would lose it until the file is fixed.
-      const removals = after.errors.length > 0 ? [] : plan.removals;
+      const removals = after.errors.length > 0 || before === UNKNOWN_FILE ? [] : plan.removals;
       const common = { schemaVersion: 1 as const, location, originLocation: location, source, sourceVersion, emittedAt: new Date().toISOString() };
       const events: EntityEventV1[] = [
         ...removals.map((entityRef): EntityEventV1 => ({ ...common, eventId: randomUUID(), type: 'removal', entityRef })),
@@ -83,6 +85,24 @@ export class ProcessPushUseCase {
     }
     this.logger.log({ msg: 'push processed', deliveryId, repository: repository.full_name, after: push.after, ...outcome });
     return outcome;
+  }
+
+  /**
+   * The file as it was before the push, to find what it no longer declares. A commit GitHub
+   * refuses to resolve (a force-push can orphan `before`) leaves that state unknown rather
+   * than failing the delivery; server errors still fail it, to be retried.
+   */
+  private async readPreviousCatalogFile(repository: string, path: string, ref: string, deliveryId: string): Promise<ParsedCatalogFile> {
+    try {
+      return await this.readCatalogFile(repository, path, ref);
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+        this.logger.warn({ msg: 'previous file state unreadable; removals skipped for this file', deliveryId, repository, path, ref, status });
+        return UNKNOWN_FILE;
+      }
+      throw err;
+    }
   }
 
   private async readCatalogFile(repository: string, path: string, ref: string): Promise<ParsedCatalogFile> {
