@@ -13,6 +13,8 @@ export const ingestionConfigSchema = z.object({
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_TOKEN: z.string().min(1).optional(),
   GITHUB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(15000),
+  /** Retries of a GitHub request after a server error or a rate limit, before the delivery fails. */
+  GITHUB_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   /** Repository paths read as catalog files (comma-separated). */
   CATALOG_FILE_PATHS: z
     .string()

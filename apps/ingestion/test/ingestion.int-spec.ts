@@ -143,6 +143,16 @@ describe('ingestion service (real Kafka, GitHub stand-in)', () => {
     expect(deliveries.messages.filter((m) => rejectedIds.includes(m.json<{ deliveryId: string }>().deliveryId))).toEqual([]);
   });
 
+  it('retries a GitHub server error and still publishes the change', async () => {
+    github.createRepository('acme/flaky');
+    const push = github.commit('acme/flaky', { files: { 'catalog-info.yaml': group('survives-500') } });
+    github.failNext(/^\/repos\/acme\/flaky\/contents\//, 2, 502);
+    expect((await sendWebhook({ url: webhookUrl, secret: SECRET, event: 'push', payload: push.payload })).status).toBe(202);
+    await entityEvents.waitFor((m) => m.key === 'group:default/survives-500');
+    const contentRequests = github.requests.filter((r) => r.path.startsWith('/repos/acme/flaky/contents/'));
+    expect(contentRequests.map((r) => r.status)).toEqual([502, 502, 200]);
+  });
+
   it('reports its Kafka connection on /health', async () => {
     const response = await fetch(`${service.url}/health`);
     expect(response.status).toBe(200);

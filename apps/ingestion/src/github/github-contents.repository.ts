@@ -1,19 +1,33 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { APP_CONFIG } from '@callboard/config';
 import type { IngestionConfig } from '../ingestion.config';
 
+// Server errors are retried by @octokit/plugin-retry and rate limits (primary and secondary,
+// honouring retry-after / x-ratelimit-reset) waited out by @octokit/plugin-throttling.
+const GithubClient = Octokit.plugin(retry, throttling);
+
 /** Reads repository files through GitHub's REST contents API (github.com or Enterprise Server). */
 @Injectable()
 export class GithubContentsRepository {
-  private readonly octokit: Octokit;
+  private readonly logger = new Logger(GithubContentsRepository.name);
+  private readonly octokit: InstanceType<typeof GithubClient>;
   private readonly timeoutMs: number;
 
   constructor(@Inject(APP_CONFIG) config: IngestionConfig) {
-    this.octokit = new Octokit({
+    const maxRetries = config.GITHUB_MAX_RETRIES;
+    const onLimit = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
+      this.logger.warn({ msg: `GitHub ${kind} rate limit`, retryAfterSeconds: retryAfter, method: options.method, url: options.url, retryCount });
+      return retryCount < maxRetries;
+    };
+    this.octokit = new GithubClient({
       baseUrl: config.GITHUB_API_URL.replace(/\/+$/, ''),
       auth: config.GITHUB_TOKEN,
       userAgent: 'callboard-ingestion',
+      request: { retries: maxRetries },
+      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
     });
     this.timeoutMs = config.GITHUB_REQUEST_TIMEOUT_MS;
   }
