@@ -151,6 +151,13 @@ describe('ingestion service (real Kafka, GitHub stand-in)', () => {
     await entityEvents.waitFor((m) => m.key === 'group:default/survives-500');
     const contentRequests = github.requests.filter((r) => r.path.startsWith('/repos/acme/flaky/contents/'));
     expect(contentRequests.map((r) => r.status)).toEqual([502, 502, 200]);
+
+    // A missing file is an answer, not a failure: asked once, never retried.
+    const removal = github.commit('acme/flaky', { files: { 'catalog-info.yaml': null } });
+    expect((await sendWebhook({ url: webhookUrl, secret: SECRET, event: 'push', payload: removal.payload })).status).toBe(202);
+    await entityEvents.waitFor((m) => m.key === 'group:default/survives-500' && m.json<{ type: string }>().type === 'removal');
+    const afterRemoval = github.requests.filter((r) => r.path.startsWith('/repos/acme/flaky/contents/') && r.query.ref === removal.after);
+    expect(afterRemoval.map((r) => r.status)).toEqual([404]);
   });
 
   it('reports its Kafka connection on /health', async () => {

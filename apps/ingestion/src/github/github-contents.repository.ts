@@ -26,7 +26,8 @@ export class GithubContentsRepository {
       baseUrl: config.GITHUB_API_URL.replace(/\/+$/, ''),
       auth: config.GITHUB_TOKEN,
       userAgent: 'callboard-ingestion',
-      request: { retries: maxRetries },
+      // Not `request.retries`: set there it would make every failure retryable, 404s included.
+      retry: { retries: maxRetries },
       throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
     });
     this.timeoutMs = config.GITHUB_REQUEST_TIMEOUT_MS;
