@@ -23,8 +23,11 @@ export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplication
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.sweep();
-    this.timer = setInterval(() => void this.sweep(), this.config.CATALOG_RECOVERY_INTERVAL_MS);
+    // Before the consumer starts, every pending document is a leftover.
+    await this.sweep(0);
+    // Later, only work older than one interval: newer work belongs to an event being processed,
+    // and finishing it concurrently could clear a relation delta that event just recorded.
+    this.timer = setInterval(() => void this.sweep(this.config.CATALOG_RECOVERY_INTERVAL_MS), this.config.CATALOG_RECOVERY_INTERVAL_MS);
     this.timer.unref();
   }
 
@@ -33,14 +36,14 @@ export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplication
     await this.running;
   }
 
-  sweep(): Promise<void> {
-    this.running ??= this.sweepOnce().finally(() => (this.running = undefined));
+  sweep(minAgeMs: number): Promise<void> {
+    this.running ??= this.sweepOnce(minAgeMs).finally(() => (this.running = undefined));
     return this.running;
   }
 
-  private async sweepOnce(): Promise<void> {
+  private async sweepOnce(minAgeMs: number): Promise<void> {
     try {
-      const refs = await this.store.findWithPendingWork(BATCH);
+      const refs = await this.store.findWithPendingWork(BATCH, new Date(Date.now() - minAgeMs));
       for (const ref of refs) await this.runner.complete(ref);
       if (refs.length) this.logger.log({ msg: 'finished pending work', entities: refs.length });
     } catch (err) {

@@ -42,9 +42,9 @@ export class EntityStoreRepository {
     return this.entities.findById(ref).lean<StoredEntity>().exec();
   }
 
-  /** Ids of documents with unfinished work (a crash between steps, a failed publish). */
-  async findWithPendingWork(limit: number): Promise<string[]> {
-    const docs = await this.entities.find({ pendingWork: true }, { _id: 1 }).limit(limit).lean<Array<{ _id: string }>>().exec();
+  /** Ids of documents with unfinished work (a crash between steps, a failed publish) last written before `before`. */
+  async findWithPendingWork(limit: number, before: Date): Promise<string[]> {
+    const docs = await this.entities.find({ pendingWork: true, updatedAt: { $lt: before } }, { _id: 1 }).limit(limit).lean<Array<{ _id: string }>>().exec();
     return docs.map((d) => d._id);
   }
 
