@@ -47,10 +47,34 @@ describe('parseCatalogFile', () => {
     expect(file.errors[0].message).toMatch(/invalid YAML/);
   });
 
-  it('treats a second declaration of the same ref in one file as an error', async () => {
-    const file = await parseCatalogFile(`${component('dup')}---\n${component('DUP')}`);
-    expect(file.entities.size).toBe(1);
-    expect(file.errors[0].message).toMatch(/duplicate entity component:default\/dup/);
+  it('lets the last declaration of a ref win, without an error, as Backstage does', async () => {
+    // Backstage writes each document to the same refresh-state row in turn; the last one stays.
+    const file = await parseCatalogFile(`${component('dup')}---\n${component('other')}---\n${component('DUP', '\n  title: Second')}`);
+    expect([...file.entities.keys()]).toEqual(['component:default/other', 'component:default/dup']);
+    expect(file.entities.get('component:default/dup')?.metadata).toMatchObject({ name: 'DUP', title: 'Second' });
+    expect(file.errors).toEqual([]);
+  });
+
+  it('drops an earlier declaration that a later, invalid one of the same ref replaces', async () => {
+    const invalid = `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: dup\nspec:\n  type: service\n`;
+    const file = await parseCatalogFile(`${component('dup')}---\n${invalid}---\n${component('keep')}`);
+    expect([...file.entities.keys()]).toEqual(['component:default/keep']);
+    expect(file.errors.map((e) => e.index)).toEqual([1]);
+  });
+
+  it('does not resolve YAML merge keys, as Backstage (merge disabled) does not', async () => {
+    const file = await parseCatalogFile(
+      `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: m\n  labels: &l { a: b }\n  annotations:\n    <<: *l\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n`,
+    );
+    // The literal `<<` key is not a valid annotation key, so the document is rejected rather than merged.
+    expect(file.entities.size).toBe(0);
+    expect(file.errors).toHaveLength(1);
+  });
+
+  it('rejects an entity whose keys differ only in casing, which Backstage can never stitch', async () => {
+    const file = await parseCatalogFile(component('case', '\n  labels:\n    tier: a\n    Tier: b'));
+    expect(file.entities.size).toBe(0);
+    expect(file.errors[0].message).toMatch(/duplicate keys that vary only in casing, 'metadata.labels.tier'/);
   });
 
   it('refuses alias bombs instead of expanding them', async () => {

@@ -27,13 +27,15 @@ export function parseFilterParams(params: readonly string[]): EntityFilter | und
     const byKey = new Map<string, FilterCondition>();
     for (const statement of statements) {
       const equalsIndex = statement.indexOf('=');
-      const key = (equalsIndex === -1 ? statement : statement.substring(0, equalsIndex)).trim().toLocaleLowerCase('en-US');
+      const rawKey = (equalsIndex === -1 ? statement : statement.substring(0, equalsIndex)).trim();
       const value = equalsIndex === -1 ? undefined : statement.substring(equalsIndex + 1).trim().toLocaleLowerCase('en-US');
-      if (!key) {
+      if (!rawKey) {
         throw new InvalidFilterError(`Invalid filter, '${statement}' is not a valid statement (expected a string on the form a=b or a= or a)`);
       }
-      const condition = byKey.get(key) ?? { key };
-      byKey.set(key, condition);
+      // Backstage groups statements by the key as written: `kind=a,kind=b` is one condition
+      // (either value), while `kind=a,Kind=b` are two that must both hold.
+      const condition = byKey.get(rawKey) ?? { key: rawKey.toLocaleLowerCase('en-US') };
+      byKey.set(rawKey, condition);
       if (value !== undefined) condition.values = [...(condition.values ?? []), value];
     }
     anyOf.push({ allOf: [...byKey.values()] });

@@ -1,5 +1,6 @@
 import type { Entity } from '@backstage/catalog-model';
-import { decideRemoval, decideUpsert, locationKeyOf, ProjectedEntityState, serveEntity } from './entity-projection';
+import { decideRemoval, decideUpsert, locationKeyOf, ProjectedEntityState, REJECTED_ANNOTATION_URL, serveEntity } from './entity-projection';
+import { annotateWithLocation, githubFileLocation } from './location-annotations';
 
 const location = { type: 'url' as const, target: 'https://github.com/acme/svc/blob/main/catalog-info.yaml' };
 const otherLocation = { type: 'url' as const, target: 'https://github.com/acme/other/blob/main/catalog-info.yaml' };
@@ -100,5 +101,72 @@ describe('decideRemoval', () => {
     expect(decideRemoval({ ...live, deleted: true }, { location, sourceVersion: 10 })).toEqual({ action: 'skip', reason: 'stale' });
     const tombstone: ProjectedEntityState = { ...live, deleted: true, sourceVersion: 11 };
     expect(decideUpsert(tombstone, { entity: entity(), location, originLocation: location, sourceVersion: 10 }, newUid)).toEqual({ action: 'skip', reason: 'stale' });
+  });
+});
+
+describe('annotateWithLocation', () => {
+  const sub = githubFileLocation('https://github.com/acme/svc', 'main', 'services/a/catalog-info.yaml');
+
+  it('annotates a file in a subfolder with its view, edit and folder URLs', () => {
+    expect(annotateWithLocation(entity(), sub, location).metadata.annotations).toEqual({
+      'backstage.io/managed-by-location': 'url:https://github.com/acme/svc/blob/main/services/a/catalog-info.yaml',
+      'backstage.io/managed-by-origin-location': `url:${location.target}`,
+      'backstage.io/view-url': 'https://github.com/acme/svc/blob/main/services/a/catalog-info.yaml',
+      'backstage.io/edit-url': 'https://github.com/acme/svc/edit/main/services/a/catalog-info.yaml',
+      'backstage.io/source-location': 'url:https://github.com/acme/svc/tree/main/services/a/',
+    });
+  });
+
+  it("always sets the managed-by annotations itself, while the entity's own view/edit/source values win", () => {
+    const own = entity();
+    own.metadata.annotations = {
+      'backstage.io/managed-by-location': 'url:https://example.com/elsewhere.yaml',
+      'backstage.io/managed-by-origin-location': 'url:https://example.com/origin.yaml',
+      'backstage.io/edit-url': 'https://example.com/edit',
+      'backstage.io/source-location': 'url:https://example.com/src/',
+    };
+    expect(annotateWithLocation(own, location, location).metadata.annotations).toEqual({
+      'backstage.io/managed-by-location': `url:${location.target}`,
+      'backstage.io/managed-by-origin-location': `url:${location.target}`,
+      'backstage.io/view-url': location.target,
+      'backstage.io/edit-url': 'https://example.com/edit',
+      'backstage.io/source-location': 'url:https://example.com/src/',
+    });
+  });
+
+  it('leaves out the edit URL of a location pinned to a commit, and keeps a query on the folder URL', () => {
+    const pinned = { type: 'url' as const, target: 'https://github.com/acme/svc/blob/0123456789abcdef0123456789abcdef01234567/catalog-info.yaml' };
+    const annotations = annotateWithLocation(entity(), pinned, pinned).metadata.annotations ?? {};
+    expect(annotations).not.toHaveProperty('backstage.io/edit-url');
+    expect(annotations['backstage.io/source-location']).toBe('url:https://github.com/acme/svc/tree/0123456789abcdef0123456789abcdef01234567/');
+    const withQuery = { type: 'url' as const, target: 'https://ghe.example.com/acme/svc/blob/main/catalog-info.yaml?raw=1' };
+    expect(annotateWithLocation(entity(), withQuery, withQuery).metadata.annotations?.['backstage.io/source-location']).toBe(
+      'url:https://ghe.example.com/acme/svc/tree/main/?raw=1',
+    );
+  });
+
+  it('names a file as Backstage\'s GitHub provider does: branch and path as written', () => {
+    expect(githubFileLocation('https://github.com/acme/svc/', 'release/1.0', 'packages/@acme/ui/catalog-info.yaml').target).toBe(
+      'https://github.com/acme/svc/blob/release/1.0/packages/@acme/ui/catalog-info.yaml',
+    );
+  });
+});
+
+describe('serveEntity', () => {
+  it('replaces a script view or edit URL, as Backstage\'s stitching does', () => {
+    const own = entity();
+    own.metadata.annotations = { 'backstage.io/view-url': ' JaVa\tScript:alert(1)', 'backstage.io/edit-url': 'https://example.com/edit' };
+    const served = serveEntity(own, 'u', []).entity;
+    expect(served.metadata.annotations).toEqual({ 'backstage.io/view-url': REJECTED_ANNOTATION_URL, 'backstage.io/edit-url': 'https://example.com/edit' });
+    expect(own.metadata.annotations['backstage.io/view-url']).toBe(' JaVa\tScript:alert(1)');
+  });
+
+  it('sets uid and relations over whatever the source had, but keeps an etag the source set', () => {
+    const own: Entity = { ...entity(), metadata: { ...entity().metadata, uid: 'from-file', etag: 'from-file' }, relations: [{ type: 'x', targetRef: 'y:z/w' }] };
+    const served = serveEntity(own, 'u', [{ type: 'ownedBy', targetRef: 'group:default/team-a' }]);
+    expect(served.entity.metadata.uid).toBe('u');
+    expect(served.entity.metadata.etag).toBe('from-file');
+    expect(served.entity.relations).toEqual([{ type: 'ownedBy', targetRef: 'group:default/team-a' }]);
+    expect(served.etag).not.toBe('from-file');
   });
 });

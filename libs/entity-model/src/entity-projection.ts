@@ -1,4 +1,4 @@
-import { Entity } from '@backstage/catalog-model';
+import { ANNOTATION_EDIT_URL, ANNOTATION_VIEW_URL, Entity } from '@backstage/catalog-model';
 import { annotateWithLocation, LocationSpec } from './location-annotations';
 import { emitRelations, RelationRow } from './relations';
 import { stableHash } from './stable-hash';
@@ -35,14 +35,38 @@ export function locationKeyOf(location: LocationSpec): string {
   return `${location.type}:${location.target}`;
 }
 
+// Backstage's performStitching replaces a view/edit URL that would run script when followed.
+// See https://github.com/facebook/react/blob/f0cf832e1d0c8544c36aa8b310960885a11a847c/packages/react-dom-bindings/src/shared/sanitizeURL.js
+// eslint-disable-next-line no-control-regex
+const SCRIPT_PROTOCOL = /^[\u0000-\u001F ]*j[\r\n\t]*a[\r\n\t]*v[\r\n\t]*a[\r\n\t]*s[\r\n\t]*c[\r\n\t]*r[\r\n\t]*i[\r\n\t]*p[\r\n\t]*t[\r\n\t]*:/i;
+export const REJECTED_ANNOTATION_URL = 'https://backstage.io/annotation-rejected-for-security-reasons';
+
+function withSafeUrlAnnotations(annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!annotations) return annotations;
+  let safe = annotations;
+  for (const key of [ANNOTATION_VIEW_URL, ANNOTATION_EDIT_URL]) {
+    const value = annotations[key];
+    if (typeof value === 'string' && SCRIPT_PROTOCOL.test(value)) safe = { ...safe, [key]: REJECTED_ANNOTATION_URL };
+  }
+  return safe;
+}
+
 /**
- * The served form of an entity (Backstage's "final entity"): the processed input with the
- * server-set uid, its stitched relations, and an etag that changes whenever any of it does.
+ * The served form of an entity (Backstage's "final entity", performStitching): the processed
+ * input with a script view/edit URL neutralised, its stitched relations, the server-set uid,
+ * and an etag. The returned `etag` is the hash of the served content and changes whenever any
+ * of it does; `metadata.etag` is that hash too, unless the source entity set its own etag,
+ * which Backstage keeps.
  */
 export function serveEntity(processed: Entity, uid: string, relations: Array<{ type: string; targetRef: string }>): { entity: Entity; etag: string } {
-  const withoutEtag: Entity = { ...processed, metadata: { ...processed.metadata, uid }, relations };
+  const annotations = withSafeUrlAnnotations(processed.metadata.annotations);
+  const withoutEtag: Entity = {
+    ...processed,
+    metadata: { ...processed.metadata, ...(annotations ? { annotations } : {}), uid },
+    relations,
+  };
   const etag = stableHash(withoutEtag).slice(0, 32);
-  return { entity: { ...withoutEtag, metadata: { ...withoutEtag.metadata, etag } }, etag };
+  return { entity: { ...withoutEtag, metadata: { ...withoutEtag.metadata, etag: processed.metadata.etag || etag } }, etag };
 }
 
 /**

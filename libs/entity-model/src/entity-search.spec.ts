@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { buildSearchPairs } from './entity-search';
+import { buildSearchPairs, caseVariantSearchKeys } from './entity-search';
 import { InvalidFilterError, parseFilterParams } from './entity-filter';
 import { planLocationChanges } from './location-diff';
 import { normalizeEntityRef } from './entity-ref';
@@ -35,7 +35,41 @@ describe('buildSearchPairs', () => {
   });
 });
 
+describe('buildSearchPairs, edge rules of buildEntitySearch', () => {
+  const bare = (metadata: Entity['metadata'], spec: Record<string, unknown> = {}): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata, spec: spec as Entity['spec'] });
+
+  it('always has name, namespace and uid, null when absent, plus `default` for a missing namespace', () => {
+    const pairs = buildSearchPairs(bare({ name: 'x' }));
+    expect(pairs.filter((p) => p.k === 'metadata.namespace')).toEqual([
+      { k: 'metadata.namespace', v: null },
+      { k: 'metadata.namespace', v: 'default' },
+    ]);
+    expect(pairs).toContainEqual({ k: 'metadata.uid', v: null });
+  });
+
+  it('keeps a null value apart from the string "null", and an over-long value as null', () => {
+    const pairs = buildSearchPairs(bare({ name: 'x', namespace: 'default', uid: 'u' }, { a: [null, 'null'], long: 'x'.repeat(201) }));
+    expect(pairs.filter((p) => p.k === 'spec.a')).toEqual([
+      { k: 'spec.a', v: null },
+      { k: 'spec.a', v: 'null' },
+    ]);
+    expect(pairs).toContainEqual({ k: 'spec.long', v: null });
+  });
+
+  it('names keys that differ only in casing, which Backstage cannot index, but not repeated array items', () => {
+    expect(caseVariantSearchKeys(bare({ name: 'x', tags: ['Java', 'java'], labels: { Tier: 'a', tier: 'b' } }))).toEqual(['metadata.labels.tier']);
+    expect(caseVariantSearchKeys(bare({ name: 'x', UID: 'u' } as Entity['metadata']))).toEqual(['metadata.uid']);
+    expect(caseVariantSearchKeys(bare({ name: 'x', tags: ['Java', 'java'] }))).toEqual([]);
+  });
+});
+
 describe('parseFilterParams', () => {
+  it('groups statements by the key as written, as Backstage does', () => {
+    expect(parseFilterParams(['kind=Component,Kind=API'])).toEqual({
+      anyOf: [{ allOf: [{ key: 'kind', values: ['component'] }, { key: 'kind', values: ['api'] }] }],
+    });
+  });
+
   it('ANDs comma-separated statements, ORs repeated parameters and same-key values', () => {
     expect(parseFilterParams(['kind=Component,spec.type=service,spec.type=website', 'kind=API'])).toEqual({
       anyOf: [

@@ -15,6 +15,8 @@ import {
   userEntityV1alpha1Validator,
 } from '@backstage/catalog-model';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
+import { caseVariantSearchKeys } from './entity-search';
+import { annotateWithLocation, LocationSpec } from './location-annotations';
 import { emitRelations } from './relations';
 
 export type ValidationResult = { ok: true; entity: Entity } | { ok: false; error: string };
@@ -41,9 +43,15 @@ const kindValidators = [
   templateEntityV1beta3Validator,
 ];
 
+// Stands in for the real location when checking the served form: only the server annotations'
+// keys matter there, and those are the same for every location.
+const PROBE_LOCATION: LocationSpec = { type: 'url', target: 'https://github.com/probe/probe/blob/main/catalog-info.yaml' };
+
 /**
  * Validates one document as Backstage's catalog would: envelope and field formats, then the
- * kind's own schema. A kind no validator recognises is rejected, as Backstage does.
+ * kind's own schema. A kind no validator recognises is rejected, as Backstage does. So is an
+ * entity Backstage processes but can never serve: one whose search keys would differ only in
+ * casing (`spec.foo` and `spec.Foo`), on which Backstage's stitching (buildEntitySearch) fails.
  */
 export async function validateEntity(document: unknown): Promise<ValidationResult> {
   try {
@@ -53,6 +61,10 @@ export async function validateEntity(document: unknown): Promise<ValidationResul
       if (await validator.check(entity)) {
         // A reference Backstage could not turn into a relation fails the entity there too.
         emitRelations(entity);
+        const caseVariants = caseVariantSearchKeys(annotateWithLocation(entity, PROBE_LOCATION, PROBE_LOCATION));
+        if (caseVariants.length > 0) {
+          return { ok: false, error: `Entity has duplicate keys that vary only in casing, '${caseVariants.join("', '")}'` };
+        }
         return { ok: true, entity };
       }
     }

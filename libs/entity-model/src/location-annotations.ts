@@ -13,37 +13,61 @@ export interface LocationSpec {
   target: string;
 }
 
-/** Builds the location of a file in a GitHub repository, as Backstage's GitHub discovery names it. */
+/**
+ * Builds the location of a file in a GitHub repository exactly as Backstage's GitHub entity
+ * provider names it: `${repository.url}/blob/${branch}/${catalogPath}`, concatenated as is
+ * (no percent-encoding of the branch or the path), since a non-glob catalog path is read and
+ * annotated with that very string.
+ */
 export function githubFileLocation(repositoryHtmlUrl: string, branch: string, path: string): LocationSpec {
-  const encodedPath = path.split('/').map(encodeURIComponent).join('/');
-  return { type: 'url', target: `${repositoryHtmlUrl.replace(/\/+$/, '')}/blob/${encodeURIComponent(branch)}/${encodedPath}` };
-}
-
-// GitHub serves files under /blob/, folders under /tree/ and the editor under /edit/.
-function replaceGithubUrlType(url: string, type: 'blob' | 'tree' | 'edit'): string {
-  return url.replace(/^(https?:\/\/[^/]+\/[^/]+\/[^/]+\/)(blob|tree|edit)\//, `$1${type}/`);
+  return { type: 'url', target: `${repositoryHtmlUrl.replace(/\/+$/, '')}/blob/${branch}/${path.replace(/^\/+/, '')}` };
 }
 
 /**
- * Adds the annotations Backstage's catalog sets from where an entity was read. As in
- * Backstage's AnnotateLocationEntityProcessor, values the entity sets itself win.
+ * GitHub serves files under /blob/, folders under /tree/ and the editor under /edit/
+ * (@backstage/integration's `replaceGithubUrlType`, same pattern).
+ */
+function replaceGithubUrlType(url: string, type: 'blob' | 'tree' | 'edit'): string {
+  return url.replace(/\/\/([^/]+)\/([^/]+)\/([^/]+)\/(blob|tree|edit)\//, (_, host, owner, repo) => `//${host}/${owner}/${repo}/${type}/`);
+}
+
+// AnnotateLocationEntityProcessor leaves out the edit URL of a location pinned to a commit.
+const COMMIT_HASH = /\b[0-9a-f]{40,}\b/;
+
+/** GithubIntegration.resolveUrl({ url: './', base }): the folder, as a tree URL, keeping the base's query. */
+function githubSourceFolderUrl(base: string): string {
+  const folder = new URL('./', base);
+  folder.search = new URL(base).search;
+  return replaceGithubUrlType(folder.toString(), 'tree');
+}
+
+/**
+ * Adds the annotations Backstage's catalog sets from where an entity was read. The
+ * `managed-by-location` and `managed-by-origin-location` annotations are set by the catalog
+ * when the entity is emitted from its file (ProcessorOutputCollector) and always win over the
+ * entity's own values; view-url, edit-url and source-location come from
+ * AnnotateLocationEntityProcessor, which merges the entity over them, so the entity's own
+ * values of those win.
  */
 export function annotateWithLocation(entity: Entity, location: LocationSpec, originLocation: LocationSpec): Entity {
-  const serverAnnotations: Record<string, string> = {
-    [ANNOTATION_LOCATION]: stringifyLocationRef(location),
-    [ANNOTATION_ORIGIN_LOCATION]: stringifyLocationRef(originLocation),
+  const locationRef = stringifyLocationRef(location);
+  const originRef = stringifyLocationRef(originLocation);
+  const derived: Record<string, string | undefined> = {
     [ANNOTATION_VIEW_URL]: location.target,
-    [ANNOTATION_EDIT_URL]: replaceGithubUrlType(location.target, 'edit'),
-    [ANNOTATION_SOURCE_LOCATION]: stringifyLocationRef({
-      type: 'url',
-      target: replaceGithubUrlType(new URL('./', location.target).toString(), 'tree'),
-    }),
+    [ANNOTATION_EDIT_URL]: COMMIT_HASH.test(location.target) ? undefined : replaceGithubUrlType(location.target, 'edit'),
+    [ANNOTATION_SOURCE_LOCATION]: stringifyLocationRef({ type: 'url', target: githubSourceFolderUrl(location.target) }),
   };
+  const defaults = Object.fromEntries(Object.entries(derived).filter((entry): entry is [string, string] => Boolean(entry[1])));
   return {
     ...entity,
     metadata: {
       ...entity.metadata,
-      annotations: { ...serverAnnotations, ...(entity.metadata.annotations ?? {}) },
+      annotations: {
+        ...defaults,
+        ...(entity.metadata.annotations ?? {}),
+        [ANNOTATION_ORIGIN_LOCATION]: originRef,
+        [ANNOTATION_LOCATION]: locationRef,
+      },
     },
   };
 }

@@ -52,6 +52,27 @@ describe('emitRelations', () => {
     );
   });
 
+  it('serves every ref lowercased, the name included, as stringifyEntityRef does', () => {
+    expect(emitRelations(entity('User', 'John.Doe', { memberOf: ['Group:Default/Team-A'] }))).toEqual([
+      { source: 'user:default/john.doe', type: 'memberOf', target: 'group:default/team-a' },
+      { source: 'group:default/team-a', type: 'hasMember', target: 'user:default/john.doe' },
+    ]);
+    expect(emitRelations(entity('Component', 'x', { owner: 'user:Jane.Roe' }, 'Payments'))[0]).toEqual({
+      source: 'component:payments/x',
+      type: 'ownedBy',
+      target: 'user:payments/jane.roe',
+    });
+  });
+
+  it('skips an empty reference field, as Backstage skips any falsy one', () => {
+    expect(emitRelations(entity('Component', 'x', { owner: '', providesApis: [] }))).toEqual([]);
+  });
+
+  it('emits the Template owner only for the scaffolder v1beta3 Template, as its processor does', () => {
+    const other = { ...entity('Template', 'x', { owner: 'team-a' }), apiVersion: 'backstage.io/v1beta2' };
+    expect(emitRelations(other)).toEqual([]);
+  });
+
   it('rejects a dependsOn reference without a kind, as Backstage does', () => {
     expect(() => emitRelations(entity('Component', 'x', { dependsOn: ['orders-db'] }))).toThrow(/kind/);
   });
@@ -70,6 +91,20 @@ describe('stitching helpers', () => {
       { type: 'hasMember', targetRef: 'user:default/jane' },
       { type: 'ownerOf', targetRef: 'component:default/a' },
       { type: 'ownerOf', targetRef: 'component:default/b' },
+    ]);
+  });
+
+  it('serves targets in Backstage\'s lowercased form, deduplicated, ordered by code unit', () => {
+    const rows = [
+      { source: 'group:default/team-a', type: 'ownerOf', target: 'component:default/ab' },
+      { source: 'group:default/team-a', type: 'ownerOf', target: 'Component:default/A-B' },
+      { source: 'group:default/team-a', type: 'ownerOf', target: 'component:default/a-b' },
+      { source: 'group:default/team-a', type: 'hasMember', target: 'user:default/John.Doe' },
+    ];
+    expect(stitchRelations('Group:Default/Team-A', rows)).toEqual([
+      { type: 'hasMember', targetRef: 'user:default/john.doe' },
+      { type: 'ownerOf', targetRef: 'component:default/a-b' },
+      { type: 'ownerOf', targetRef: 'component:default/ab' },
     ]);
   });
 

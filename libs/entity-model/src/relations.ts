@@ -23,7 +23,8 @@ import {
 /**
  * One relation row as Backstage's relations table holds it: emitted by an entity (the
  * originating one) and stitched into `source`'s served `relations`. Refs are in Backstage's
- * string form: kind and namespace lowercased, the name as written.
+ * string form (`stringifyEntityRef`): kind, namespace and name all lowercased, so a spec
+ * reference written `Group:Default/Team-A` is stored and served as `group:default/team-a`.
  */
 export interface RelationRow {
   source: string;
@@ -46,9 +47,10 @@ const dependsOn: RelationRule = { field: 'dependsOn', outgoing: RELATION_DEPENDS
 const dependencyOf: RelationRule = { field: 'dependencyOf', outgoing: RELATION_DEPENDENCY_OF, incoming: RELATION_DEPENDS_ON };
 
 // Which spec field emits which relation pair, per kind, with Backstage's default target kinds
-// (BuiltinKindsEntityProcessor, and the scaffolder's processor for Template).
+// (BuiltinKindsEntityProcessor, and the scaffolder's ScaffolderEntitiesProcessor for Template).
+// Kinds are matched exactly as those processors do (`entity.kind === 'Component'`).
 const RULES: Record<string, RelationRule[]> = {
-  component: [
+  Component: [
     owner(),
     partOf('subcomponentOf', 'Component'),
     { field: 'providesApis', defaultKind: 'API', outgoing: RELATION_PROVIDES_API, incoming: RELATION_API_PROVIDED_BY },
@@ -57,18 +59,26 @@ const RULES: Record<string, RelationRule[]> = {
     dependencyOf,
     partOf('system', 'System'),
   ],
-  api: [owner(), partOf('system', 'System')],
-  resource: [owner(), dependsOn, dependencyOf, partOf('system', 'System')],
-  user: [{ field: 'memberOf', defaultKind: 'Group', outgoing: RELATION_MEMBER_OF, incoming: RELATION_HAS_MEMBER }],
-  group: [
+  API: [owner(), partOf('system', 'System')],
+  Resource: [owner(), dependsOn, dependencyOf, partOf('system', 'System')],
+  User: [{ field: 'memberOf', defaultKind: 'Group', outgoing: RELATION_MEMBER_OF, incoming: RELATION_HAS_MEMBER }],
+  Group: [
     { field: 'parent', defaultKind: 'Group', outgoing: RELATION_CHILD_OF, incoming: RELATION_PARENT_OF },
     { field: 'children', defaultKind: 'Group', outgoing: RELATION_PARENT_OF, incoming: RELATION_CHILD_OF },
     { field: 'members', defaultKind: 'User', outgoing: RELATION_HAS_MEMBER, incoming: RELATION_MEMBER_OF },
   ],
-  system: [owner(), partOf('domain', 'Domain')],
-  domain: [owner(), partOf('subdomainOf', 'Domain')],
-  template: [owner()],
+  System: [owner(), partOf('domain', 'Domain')],
+  Domain: [owner(), partOf('subdomainOf', 'Domain')],
+  Template: [owner()],
 };
+
+// The scaffolder's processor only handles its own Template version.
+const TEMPLATE_API_VERSION = 'scaffolder.backstage.io/v1beta3';
+
+function rulesFor(entity: Entity): RelationRule[] {
+  if (entity.kind === 'Template' && entity.apiVersion !== TEMPLATE_API_VERSION) return [];
+  return Object.prototype.hasOwnProperty.call(RULES, entity.kind) ? RULES[entity.kind] : [];
+}
 
 function refString(ref: CompoundEntityRef): string {
   return stringifyEntityRef(ref);
@@ -83,9 +93,10 @@ export function emitRelations(entity: Entity): RelationRow[] {
   const selfRef = refString(self);
   const spec = (entity.spec ?? {}) as Spec;
   const rows: RelationRow[] = [];
-  for (const rule of RULES[entity.kind.toLocaleLowerCase('en-US')] ?? []) {
+  for (const rule of rulesFor(entity)) {
     const value = spec[rule.field];
-    if (value === undefined || value === null) continue;
+    // Backstage skips any falsy value (`if (!targets) return`), an empty string included.
+    if (!value) continue;
     for (const target of [value].flat()) {
       if (typeof target !== 'string') throw new Error(`spec.${rule.field} must be an entity reference string, got ${JSON.stringify(target)}`);
       const targetRef = refString(parseEntityRef(target, { defaultKind: rule.defaultKind, defaultNamespace: self.namespace }));
@@ -117,16 +128,20 @@ export function affectedByRelationChange(before: readonly RelationRow[], after: 
 }
 
 /**
- * The served `relations` of an entity: every row whose source is the entity, from whichever
- * entity emitted it, deduplicated and in a deterministic order (type, then target).
+ * The served `relations` of an entity, as Backstage's performStitching builds them: every row
+ * whose source is the entity, from whichever entity emitted it, `SELECT DISTINCT type,
+ * target_entity_ref ... ORDER BY type, target_entity_ref`, each as `{ type, targetRef }` only.
+ * Targets are Backstage's lowercased refs; the order is by code unit (SQLite's and Postgres'
+ * "C" collation).
  */
 export function stitchRelations(entityRef: string, candidateRows: readonly RelationRow[]): Array<{ type: string; targetRef: string }> {
   const self = entityRef.toLocaleLowerCase('en-US');
   const unique = new Map<string, { type: string; targetRef: string }>();
   for (const row of candidateRows) {
     if (row.source.toLocaleLowerCase('en-US') !== self) continue;
-    const key = `${row.type}\u0000${row.target.toLocaleLowerCase('en-US')}`;
-    if (!unique.has(key)) unique.set(key, { type: row.type, targetRef: row.target });
+    const targetRef = row.target.toLocaleLowerCase('en-US');
+    const key = `${row.type}\u0000${targetRef}`;
+    if (!unique.has(key)) unique.set(key, { type: row.type, targetRef });
   }
   return [...unique.values()].sort((a, b) =>
     a.type === b.type ? (a.targetRef < b.targetRef ? -1 : a.targetRef > b.targetRef ? 1 : 0) : a.type < b.type ? -1 : 1,
