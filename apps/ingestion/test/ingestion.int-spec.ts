@@ -143,6 +143,16 @@ describe('ingestion service (real Kafka, GitHub stand-in)', () => {
     expect(deliveries.messages.filter((m) => rejectedIds.includes(m.json<{ deliveryId: string }>().deliveryId))).toEqual([]);
   });
 
+  it('resolves $text placeholders from the same repository at the pushed commit', async () => {
+    github.createRepository('acme/apis');
+    const catalog = `apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: orders-api\nspec:\n  type: openapi\n  lifecycle: production\n  owner: team-a\n  definition:\n    $text: ./openapi.yaml\n`;
+    const push = github.commit('acme/apis', { files: { 'catalog-info.yaml': catalog, 'openapi.yaml': 'openapi: 3.0.0\n' } });
+    expect((await sendWebhook({ url: webhookUrl, secret: SECRET, event: 'push', payload: push.payload })).status).toBe(202);
+    const [event] = await entityEvents.waitFor((m) => m.key === 'api:default/orders-api');
+    expect(event.json<{ entity: { spec: { definition: string } } }>().entity.spec.definition).toBe('openapi: 3.0.0\n');
+    expect(github.requests.some((r) => r.path === '/repos/acme/apis/contents/openapi.yaml' && r.query.ref === push.after)).toBe(true);
+  });
+
   it('retries a GitHub server error and still publishes the change', async () => {
     github.createRepository('acme/flaky');
     const push = github.commit('acme/flaky', { files: { 'catalog-info.yaml': group('survives-500') } });

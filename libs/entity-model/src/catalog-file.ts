@@ -2,6 +2,7 @@ import { Entity, entityEnvelopeSchemaValidator } from '@backstage/catalog-model'
 import { parseAllDocuments } from 'yaml';
 import { entityRefOf } from './entity-ref';
 import { validateEntity } from './entity-validation';
+import { PlaceholderError, PlaceholderReader, resolvePlaceholders } from './placeholders';
 
 export interface CatalogFileDocumentError {
   /** Zero-based position of the document in the file. */
@@ -36,7 +37,7 @@ function envelopeRefOf(value: object): string | undefined {
  * Parses a multi-document catalog-info.yaml. One bad document never hides the others: each
  * is validated on its own and errors are returned next to the valid entities.
  */
-export async function parseCatalogFile(content: string): Promise<ParsedCatalogFile> {
+export async function parseCatalogFile(content: string, options: { readPlaceholder?: PlaceholderReader } = {}): Promise<ParsedCatalogFile> {
   const result: ParsedCatalogFile = { entities: new Map(), errors: [] };
   if (Buffer.byteLength(content, 'utf8') > MAX_FILE_BYTES) {
     result.errors.push({ index: 0, message: `file is larger than ${MAX_FILE_BYTES} bytes` });
@@ -63,12 +64,19 @@ export async function parseCatalogFile(content: string): Promise<ParsedCatalogFi
       result.errors.push({ index, message: 'document is not a YAML mapping' });
       continue;
     }
+    try {
+      value = await resolvePlaceholders(value, options.readPlaceholder);
+    } catch (err) {
+      if (!(err instanceof PlaceholderError)) throw err;
+      result.errors.push({ index, message: err.message });
+      continue;
+    }
     const validation = await validateEntity(value);
     if (!validation.ok) {
       result.errors.push({ index, message: validation.error });
       // Backstage stores a document with a valid envelope over any earlier one of the same ref
       // and then fails to process it, so the earlier declaration is not served either.
-      const ref = envelopeRefOf(value);
+      const ref = envelopeRefOf(value as object);
       if (ref) result.entities.delete(ref);
       continue;
     }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopicOf, EntityEventV1, entityEventV1Schema, TOPICS } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
-import { githubFileLocation, parseCatalogFile, planLocationChanges, ParsedCatalogFile } from '@callboard/entity-model';
+import { githubFileLocation, parseCatalogFile, planLocationChanges, ParsedCatalogFile, resolveRelativePath } from '@callboard/entity-model';
 import { EventPublisher, topicName } from '@callboard/kafka';
 import { GithubContentsRepository } from '../github/github-contents.repository';
 import type { IngestionConfig } from '../ingestion.config';
@@ -50,7 +50,7 @@ export class ProcessPushUseCase {
       outcome.files += 1;
       const [before, after] = await Promise.all([
         isZeroSha(push.before) ? Promise.resolve(EMPTY_FILE) : this.readPreviousCatalogFile(repository.full_name, path, push.before, deliveryId),
-        this.readCatalogFile(repository.full_name, path, push.after),
+        this.readCatalogFile(repository.full_name, path, push.after, repository.html_url),
       ]);
       const location = githubFileLocation(repository.html_url, repository.default_branch, path);
       const source = { provider: 'github' as const, deliveryId, repository: repository.full_name, repositoryId: repository.id, commitSha: push.after, path };
@@ -94,7 +94,7 @@ export class ProcessPushUseCase {
    */
   private async readPreviousCatalogFile(repository: string, path: string, ref: string, deliveryId: string): Promise<ParsedCatalogFile> {
     try {
-      return await this.readCatalogFile(repository, path, ref);
+      return await this.readDeclaredRefs(repository, path, ref);
     } catch (err) {
       const status = (err as { status?: number }).status;
       if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
@@ -105,8 +105,33 @@ export class ProcessPushUseCase {
     }
   }
 
-  private async readCatalogFile(repository: string, path: string, ref: string): Promise<ParsedCatalogFile> {
+  private async readCatalogFile(repository: string, path: string, ref: string, htmlUrl?: string): Promise<ParsedCatalogFile> {
     const content = await this.contents.readFile(repository, path, ref);
-    return content === null ? EMPTY_FILE : parseCatalogFile(content);
+    return content === null ? EMPTY_FILE : parseCatalogFile(content, { readPlaceholder: (target) => this.readPlaceholder(repository, path, ref, htmlUrl, target) });
+  }
+
+  /** Only the refs a file declared matter for removals, so placeholders get a stand-in value. */
+  private async readDeclaredRefs(repository: string, path: string, ref: string): Promise<ParsedCatalogFile> {
+    const content = await this.contents.readFile(repository, path, ref);
+    return content === null ? EMPTY_FILE : parseCatalogFile(content, { readPlaceholder: async () => '{}' });
+  }
+
+  /**
+   * Reads the file a `$text`/`$json`/`$yaml` placeholder names: a path relative to the catalog
+   * file, read at the same commit, or a URL of a file in the same repository.
+   */
+  private async readPlaceholder(repository: string, catalogPath: string, ref: string, htmlUrl: string | undefined, target: string): Promise<string> {
+    let path = resolveRelativePath(catalogPath, target);
+    let atRef = ref;
+    if (path === null) {
+      const prefix = htmlUrl ? `${htmlUrl.replace(/\/+$/, '')}/blob/` : undefined;
+      if (!prefix || !target.startsWith(prefix)) throw new Error('only files of the same repository can be read');
+      const [urlRef, ...rest] = target.slice(prefix.length).split('/');
+      atRef = urlRef;
+      path = decodeURIComponent(rest.join('/'));
+    }
+    const text = await this.contents.readFile(repository, path, atRef);
+    if (text === null) throw new Error('Not Found');
+    return text;
   }
 }
