@@ -31,6 +31,13 @@ export type RemovalDecision =
   /** Nothing to delete, but remember the removal so an older upsert arriving later stays out. */
   | { action: 'record-absence' };
 
+/**
+ * Part of every input hash: bump it whenever processing or stitching rules change, so inputs
+ * seen again are processed again instead of being skipped as unchanged (`npm run
+ * catalog:rebuild` reprocesses everything at once).
+ */
+export const PROCESSING_VERSION = 2;
+
 export function locationKeyOf(location: LocationSpec): string {
   return `${location.type}:${location.target}`;
 }
@@ -81,7 +88,7 @@ export function decideUpsert(existing: ProjectedEntityState | null, input: Upser
   if (live && live.locationKey !== locationKey) return { action: 'conflict', ownerLocationKey: live.locationKey };
 
   const processed = annotateWithLocation(input.entity, input.location, input.originLocation);
-  const inputHash = stableHash({ processed, locationKey });
+  const inputHash = stableHash({ version: PROCESSING_VERSION, processed, locationKey });
   if (live && live.inputHash === inputHash) return { action: 'skip', reason: 'unchanged' };
 
   return { action: 'write', processed, relationRows: emitRelations(processed), inputHash, uid: live?.uid ?? newUid(), created: !live };

@@ -131,6 +131,7 @@ export class EntityStoreRepository {
 
   /** Clears the pending flag only if nothing was left or added meanwhile. */
   async clearPendingWork(ref: string): Promise<void> {
-    await this.entities.updateOne({ _id: ref, outbox: { $size: 0 }, pendingStitch: { $size: 0 } }, { $set: { pendingWork: false } }).exec();
+    const empty = (field: 'outbox' | 'pendingStitch') => ({ $or: [{ [field]: { $size: 0 } }, { [field]: { $exists: false } }] });
+    await this.entities.updateOne({ _id: ref, $and: [empty('outbox'), empty('pendingStitch')] }, { $set: { pendingWork: false } }).exec();
   }
 }

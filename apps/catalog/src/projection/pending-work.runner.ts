@@ -27,11 +27,13 @@ export class PendingWorkRunner {
   async complete(ref: string): Promise<void> {
     const doc = await this.store.find(ref);
     if (!doc || !doc.pendingWork) return;
-    const pending = [...doc.pendingStitch];
+    // Documents written by an older version may lack the newer array fields.
+    const pending = [...(doc.pendingStitch ?? [])];
     if (pending.length > 0) {
-      const current = doc.relationRows.map(decodeRelationRow);
-      const currentKeys = new Set(doc.relationRows);
-      const removed = doc.previousRelationRows.filter((row) => !currentKeys.has(row)).map(decodeRelationRow);
+      const rows = doc.relationRows ?? [];
+      const current = rows.map(decodeRelationRow);
+      const currentKeys = new Set(rows);
+      const removed = (doc.previousRelationRows ?? []).filter((row) => !currentKeys.has(row)).map(decodeRelationRow);
       await this.relations.applyDelta(ref, removed, current);
       const cause = causeOf(doc);
       for (const target of pending) await this.stitcher.stitch(target, cause);

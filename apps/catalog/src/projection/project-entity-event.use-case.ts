@@ -70,7 +70,7 @@ export class ProjectEntityEventUseCase {
       await this.conflicts.record({ entityRef: event.entityRef, ownerLocationKey: decision.ownerLocationKey, contenderLocationKey: contender, deliveryId: event.source.deliveryId, commitSha: event.source.commitSha });
       return 'conflict';
     }
-    const previousRows = existing && !existing.deleted ? existing.relationRows : [];
+    const previousRows = existing && !existing.deleted ? (existing.relationRows ?? []) : [];
     const affected = affectedByRelationChange(previousRows.map(decodeRelationRow), decision.relationRows);
     const entity = decision.processed;
     await this.store.writeProcessed(
@@ -127,11 +127,11 @@ export class ProjectEntityEventUseCase {
           cause: { entityRef: event.entityRef, deliveryId: event.source.deliveryId, repository: event.source.repository, commitSha: event.source.commitSha, path: event.source.path },
         })
       : null;
-    const affected = affectedByRelationChange(doc.relationRows.map(decodeRelationRow), []).filter((ref) => ref !== event.entityRef);
+    const affected = affectedByRelationChange((doc.relationRows ?? []).map(decodeRelationRow), []).filter((ref) => ref !== event.entityRef);
     await this.store.writeTombstone(event.entityRef, doc.revision, {
       sourceVersion: event.sourceVersion,
       source: event.source,
-      previousRelationRows: doc.relationRows,
+      previousRelationRows: doc.relationRows ?? [],
       pendingStitch: affected,
       changeEvent: deletion ? JSON.stringify(deletion) : null,
     });
