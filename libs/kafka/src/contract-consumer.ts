@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { KafkaContext, ServerKafka } from '@nestjs/microservices';
 import { Partitioners } from 'kafkajs';
 import type { z } from 'zod';
-import { decodeContract } from '@callboard/contracts';
+import { deadLetterTopicOf, decodeContract, TopicName } from '@callboard/contracts';
 import { EventPublisher } from './event-publisher';
-import { KafkaSettings, kafkaClientConfig } from './kafka-options';
+import { KafkaSettings, kafkaClientConfig, topicName } from './kafka-options';
 
 /**
  * A failure that retrying cannot fix (bad input found while processing). The message is
@@ -135,4 +135,26 @@ export function createKafkaConsumerServer(settings: KafkaSettings, groupId: stri
     parser: { keepBinary: true },
     postfixId: '',
   });
+}
+
+/**
+ * One consumer group on one topic, validating each message against the topic's contract and
+ * dead-lettering to the topic's `.dlq` companion: what every Callboard consumer is.
+ */
+export function contractConsumerServer<S extends z.ZodType>(
+  settings: KafkaSettings,
+  publisher: EventPublisher,
+  options: { groupId: string; clientIdSuffix: string; topic: TopicName; schema: S; stage: string; handle: ContractHandlerOptions<S>['handle']; deliveryIdOf?: ContractHandlerOptions<S>['deliveryIdOf'] },
+): ServerKafka {
+  const server = createKafkaConsumerServer(settings, options.groupId, options.clientIdSuffix);
+  registerContractHandler(server, {
+    topic: topicName(settings, options.topic),
+    deadLetterTopic: topicName(settings, deadLetterTopicOf(options.topic)),
+    schema: options.schema,
+    stage: options.stage,
+    publisher,
+    handle: options.handle,
+    deliveryIdOf: options.deliveryIdOf,
+  });
+  return server;
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ServerKafka } from '@nestjs/microservices';
-import { deadLetterTopicOf, entityEventV1Schema, TOPICS } from '@callboard/contracts';
+import { entityEventV1Schema, TOPICS } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
-import { createKafkaConsumerServer, EventPublisher, registerContractHandler, topicName } from '@callboard/kafka';
+import { contractConsumerServer, EventPublisher } from '@callboard/kafka';
 import type { CatalogConfig } from '../catalog.config';
 import { ProjectEntityEventUseCase } from './project-entity-event.use-case';
 
@@ -18,19 +18,17 @@ export class EntityEventConsumer {
   ) {}
 
   createServer(): ServerKafka {
-    const server = createKafkaConsumerServer(this.config, this.config.CATALOG_CONSUMER_GROUP, 'catalog-consumer');
-    registerContractHandler(server, {
-      topic: topicName(this.config, TOPICS.entityEvents),
-      deadLetterTopic: topicName(this.config, deadLetterTopicOf(TOPICS.entityEvents)),
+    return contractConsumerServer(this.config, this.publisher, {
+      groupId: this.config.CATALOG_CONSUMER_GROUP,
+      clientIdSuffix: 'catalog-consumer',
+      topic: TOPICS.entityEvents,
       schema: entityEventV1Schema,
       stage: 'catalog.projection',
-      publisher: this.publisher,
       deliveryIdOf: (event) => event.source.deliveryId,
       handle: async ({ value: event, partition, offset }) => {
         const outcome = await this.project.execute(event);
         this.logger.log({ msg: 'entity event projected', entityRef: event.entityRef, type: event.type, outcome, deliveryId: event.source.deliveryId, partition, offset });
       },
     });
-    return server;
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ServerKafka } from '@nestjs/microservices';
-import { deadLetterTopicOf, GithubDeliveryV1, githubDeliveryV1Schema, TOPICS } from '@callboard/contracts';
+import { GithubDeliveryV1, githubDeliveryV1Schema, TOPICS } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
-import { ConsumedMessage, createKafkaConsumerServer, EventPublisher, PermanentProcessingError, registerContractHandler, topicName } from '@callboard/kafka';
+import { ConsumedMessage, contractConsumerServer, EventPublisher, PermanentProcessingError } from '@callboard/kafka';
 import type { IngestionConfig } from '../ingestion.config';
 import { ProcessPushUseCase } from './process-push.use-case';
 import { pushEventSchema } from './push-event';
@@ -19,17 +19,15 @@ export class GithubDeliveryConsumer {
   ) {}
 
   createServer(): ServerKafka {
-    const server = createKafkaConsumerServer(this.config, this.config.INGESTION_CONSUMER_GROUP, 'ingestion-consumer');
-    registerContractHandler(server, {
-      topic: topicName(this.config, TOPICS.githubDeliveries),
-      deadLetterTopic: topicName(this.config, deadLetterTopicOf(TOPICS.githubDeliveries)),
+    return contractConsumerServer(this.config, this.publisher, {
+      groupId: this.config.INGESTION_CONSUMER_GROUP,
+      clientIdSuffix: 'ingestion-consumer',
+      topic: TOPICS.githubDeliveries,
       schema: githubDeliveryV1Schema,
       stage: 'ingestion.delivery',
-      publisher: this.publisher,
       deliveryIdOf: (delivery) => delivery.deliveryId,
       handle: (message) => this.dispatch(message),
     });
-    return server;
   }
 
   private async dispatch({ value: delivery }: ConsumedMessage<GithubDeliveryV1>): Promise<void> {
