@@ -38,6 +38,24 @@ describe('@backstage/catalog-client against the query service', () => {
     await catalog?.close();
   });
 
+  it('getEntities honours fields, order, offset and limit', async () => {
+    const { items } = await client.getEntities({ filter: { kind: 'Component' }, fields: ['metadata.name', 'spec.type'], order: { field: 'metadata.name', order: 'desc' } });
+    expect(items).toEqual([
+      { metadata: { name: 'beta' }, spec: { type: 'website' } },
+      { metadata: { name: 'alpha' }, spec: { type: 'service' } },
+    ]);
+    const paged = await client.getEntities({ fields: ['metadata.name'], order: { field: 'metadata.name', order: 'asc' }, offset: 1, limit: 1 });
+    expect(paged.items).toEqual([{ metadata: { name: 'beta' } }]);
+    // The client parses our error body as Backstage's: name, message and status.
+    await expect(client.getEntities({ fields: ['metadata.tags[0]'] })).rejects.toMatchObject({
+      statusCode: 400,
+      body: { error: { name: 'InputError', message: expect.stringMatching(/array type fields/) }, response: { statusCode: 400 } },
+    });
+    const bad = await fetch(`${query.url}/api/catalog/entities?limit=-1`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/limit/);
+  });
+
   it('getEntityByRef returns the served entity, and undefined for an unknown ref', async () => {
     const alpha = await client.getEntityByRef('component:default/alpha');
     expect(alpha).toMatchObject({ kind: 'Component', metadata: { name: 'alpha', namespace: 'default' }, relations: [{ type: 'ownedBy', targetRef: 'group:default/guild' }] });

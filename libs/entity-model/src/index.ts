@@ -11,3 +11,4 @@ export * from './entity-projection';
 export * from './relations';
 export * from './entity-diff';
 export * from './placeholders';
+export * from './entity-read-options';

@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
-import { Entity } from '@callboard/entity-model';
+import { Entity, parseCountParam, parseFieldsParam, parseOrderParam } from '@callboard/entity-model';
 import { GetEntityByName, GetEntityByNameQuery, ListEntities, ListEntitiesQuery } from './entity-queries';
 
 function asStringList(value: unknown, parameter: string): string[] {
@@ -18,8 +18,27 @@ export class EntitiesController {
   ) {}
 
   @Get('entities')
-  list(@Query('filter') filter: unknown): Promise<Entity[]> {
-    return this.listEntities.execute(new ListEntitiesQuery(asStringList(filter, 'filter')));
+  list(
+    @Query('filter') filter: unknown,
+    @Query('fields') fields: unknown,
+    @Query('order') order: unknown,
+    @Query('offset') offset: unknown,
+    @Query('limit') limit: unknown,
+  ): Promise<Array<Partial<Entity>>> {
+    const single = (value: unknown, name: string) => {
+      const list = asStringList(value, name);
+      if (list.length > 1) throw new BadRequestException(`Invalid ${name} parameter: expected one value`);
+      return list[0];
+    };
+    return this.listEntities.execute(
+      new ListEntitiesQuery(
+        asStringList(filter, 'filter'),
+        parseFieldsParam(asStringList(fields, 'fields')),
+        parseOrderParam(asStringList(order, 'order')),
+        parseCountParam(single(offset, 'offset'), 'offset'),
+        parseCountParam(single(limit, 'limit'), 'limit'),
+      ),
+    );
   }
 
   @Get('entities/by-name/:kind/:namespace/:name')

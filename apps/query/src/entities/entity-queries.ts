@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { entityRefFromParts, Entity, parseFilterParams } from '@callboard/entity-model';
+import { entityRefFromParts, Entity, orderEntities, OrderDirective, parseFilterParams, projectFields } from '@callboard/entity-model';
 import { EntityReadRepository } from './entity-read.repository';
 
 export class GetEntityByNameQuery {
@@ -11,7 +11,13 @@ export class GetEntityByNameQuery {
 }
 
 export class ListEntitiesQuery {
-  constructor(readonly filters: readonly string[]) {}
+  constructor(
+    readonly filters: readonly string[],
+    readonly fields: string[] | undefined,
+    readonly order: OrderDirective[],
+    readonly offset: number | undefined,
+    readonly limit: number | undefined,
+  ) {}
 }
 
 @Injectable()
@@ -29,7 +35,10 @@ export class GetEntityByName {
 export class ListEntities {
   constructor(private readonly entities: EntityReadRepository) {}
 
-  execute(query: ListEntitiesQuery): Promise<Entity[]> {
-    return this.entities.find(parseFilterParams(query.filters));
+  async execute(query: ListEntitiesQuery): Promise<Array<Partial<Entity>>> {
+    const ordered = orderEntities(await this.entities.find(parseFilterParams(query.filters)), query.order);
+    const start = query.offset ?? 0;
+    const page = ordered.slice(start, query.limit === undefined ? undefined : start + query.limit);
+    return page.map((entity) => projectFields(entity, query.fields));
   }
 }

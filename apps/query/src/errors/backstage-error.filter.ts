@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { InvalidFilterError } from '@callboard/entity-model';
+import { InvalidFilterError, InvalidReadOptionError } from '@callboard/entity-model';
 
 // Backstage's error names for the statuses its clients branch on.
 const ERROR_NAMES: Record<number, string> = {
@@ -26,7 +26,7 @@ export class BackstageErrorFilter implements ExceptionFilter {
     const response = context.getResponse<Response>();
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let message = 'Internal server error';
-    if (exception instanceof InvalidFilterError) {
+    if (exception instanceof InvalidFilterError || exception instanceof InvalidReadOptionError) {
       status = HttpStatus.BAD_REQUEST;
       message = exception.message;
     } else if (exception instanceof HttpException) {
