@@ -120,6 +120,17 @@ export class EntityStoreRepository {
     if (result.matchedCount === 0) throw new ConcurrentWriteError(`${ref} changed concurrently`);
   }
 
+  /**
+   * Claims the document's revision without changing it. A stitch that found nothing to change
+   * still bumps the revision, so a concurrent stitch that read relation rows from before a
+   * change cannot commit its stale result afterwards (its conditional write fails and it
+   * re-reads).
+   */
+  async touch(ref: string, expectedRevision: number): Promise<void> {
+    const result = await this.entities.updateOne({ _id: ref, revision: expectedRevision }, { $set: { revision: expectedRevision + 1 } }).exec();
+    if (result.matchedCount === 0) throw new ConcurrentWriteError(`${ref} changed concurrently`);
+  }
+
   /** Removes published events; events appended meanwhile stay (`$pullAll` is exact). */
   async removeFromOutbox(ref: string, published: string[]): Promise<void> {
     if (published.length) await this.entities.updateOne({ _id: ref }, { $pullAll: { outbox: published } }).exec();

@@ -28,7 +28,15 @@ export class EntityStitcher {
       if (!doc || doc.deleted || !doc.processedJson) return false;
       const processed = JSON.parse(doc.processedJson) as Entity;
       const { entity, etag } = serveEntity(processed, doc.uid, stitchRelations(ref, await this.relations.rowsWithSource(ref)));
-      if (etag === doc.etag) return false;
+      if (etag === doc.etag) {
+        try {
+          await this.store.touch(ref, doc.revision);
+          return false;
+        } catch (err) {
+          if (!(err instanceof ConcurrentWriteError) || attempt >= MAX_ATTEMPTS) throw err;
+          continue;
+        }
+      }
       const before = doc.entityJson ? (JSON.parse(doc.entityJson) as Entity) : null;
       const event = buildChangeEvent({
         source: this.config.CATALOG_EVENT_SOURCE,
