@@ -1,10 +1,10 @@
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import mongoose from 'mongoose';
 import { EntityDocument, EntityDocumentSchema } from '@callboard/mongo';
 import { componentEntity, upsertEvent } from '../factories/entity-events';
 import { eventually, isolatedEnv } from '../support/service-harness';
 import { spawnService } from '../support/process-harness';
 import { TopicProbe } from '../support/topic-probe';
+import { EntityEventWriter } from '../support/entity-event-writer';
 
 type Change = { id: string; type: string; subject: string };
 
@@ -29,12 +29,10 @@ describe.each(['kill-before-publish', 'kill-after-publish'])('catalog killed (%s
   it('publishes the change event after restart, with the id it was recorded with', async () => {
     const crashing = await spawnService('catalog', { ...env, CATALOG_FAILPOINT: failpoint });
     changes = await TopicProbe.start(env.KAFKA_BROKERS, `${env.KAFKA_TOPIC_PREFIX}callboard.catalog-changes.v1`);
-    const kafka = new Kafka({ clientId: 'crash-test', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    const writer = await EntityEventWriter.connect(env);
     const event = upsertEvent(componentEntity('survivor'));
-    await producer.send({ topic: `${env.KAFKA_TOPIC_PREFIX}callboard.entity-events.v1`, acks: -1, messages: [{ key: event.entityRef, value: JSON.stringify(event) }] });
-    await producer.disconnect();
+    await writer.send(event);
+    await writer.disconnect();
 
     expect(await crashing.exited).toBe('SIGKILL');
     const doc = await connection.model(EntityDocument.name, EntityDocumentSchema).findById('component:default/survivor').lean<EntityDocument>().exec();

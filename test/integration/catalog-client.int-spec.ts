@@ -1,8 +1,8 @@
 import { CATALOG_FILTER_EXISTS, CatalogClient } from '@backstage/catalog-client';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { catalogService } from '../../apps/catalog/src/catalog.service';
 import { queryService } from '../../apps/query/src/query.service';
 import { componentEntity, groupEntity, upsertEvent } from '../factories/entity-events';
+import { EntityEventWriter } from '../support/entity-event-writer';
 import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
 
 // The real @backstage/catalog-client against the query service, for the reads this service
@@ -17,16 +17,14 @@ describe('@backstage/catalog-client against the query service', () => {
     catalog = await startService(catalogService, env);
     query = await startService(queryService, env);
     client = new CatalogClient({ discoveryApi: { getBaseUrl: async () => `${query.url}/api/catalog` } });
-    const kafka = new Kafka({ clientId: 'client-test', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    const writer = await EntityEventWriter.connect(env);
     const events = [
       upsertEvent(groupEntity('guild')),
       upsertEvent(componentEntity('alpha', { owner: 'guild', type: 'service' })),
       upsertEvent(componentEntity('beta', { owner: 'guild', type: 'website' })),
     ];
-    await producer.send({ topic: `${env.KAFKA_TOPIC_PREFIX}callboard.entity-events.v1`, acks: -1, messages: events.map((e) => ({ key: e.entityRef, value: JSON.stringify(e) })) });
-    await producer.disconnect();
+    await writer.send(...events);
+    await writer.disconnect();
     await eventually(async () => {
       const guild = await client.getEntityByRef('group:default/guild');
       return guild && guild.relations?.length === 2 ? true : undefined;

@@ -1,9 +1,9 @@
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import mongoose from 'mongoose';
 import { catalogService } from '../../apps/catalog/src/catalog.service';
 import { rebuildProjection, RebuildRefusedError } from '../../apps/catalog/src/rebuild/rebuild-projection';
 import { queryService } from '../../apps/query/src/query.service';
 import { componentEntity, groupEntity, removalEvent, upsertEvent } from '../factories/entity-events';
+import { EntityEventWriter } from '../support/entity-event-writer';
 import { eventually, isolatedEnv, startService } from '../support/service-harness';
 
 describe('rebuilding the projection from the event log', () => {
@@ -12,10 +12,8 @@ describe('rebuilding the projection from the event log', () => {
     const catalog = await startService(catalogService, env);
     const query = await startService(queryService, env);
     const connection = await mongoose.createConnection(env.MONGODB_URI, { dbName: env.MONGODB_DATABASE }).asPromise();
-    const kafka = new Kafka({ clientId: 'rebuild-test', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    const writer = await EntityEventWriter.connect(env);
     try {
-      await producer.connect();
       const events = [
         upsertEvent(groupEntity('platform', { children: ['sre'] })),
         upsertEvent(groupEntity('sre', { parent: 'platform' })),
@@ -24,7 +22,7 @@ describe('rebuilding the projection from the event log', () => {
         upsertEvent(componentEntity('legacy', { owner: 'sre' }), { sourceVersion: 1 }),
         removalEvent('component:default/legacy', { sourceVersion: 2 }),
       ];
-      await producer.send({ topic: `${env.KAFKA_TOPIC_PREFIX}callboard.entity-events.v1`, acks: -1, messages: events.map((e) => ({ key: e.entityRef, value: JSON.stringify(e) })) });
+      await writer.send(...events);
 
       const served = async () => {
         const docs = await connection.db!.collection('entities').find({ deleted: false }).sort({ _id: 1 }).toArray();
@@ -55,7 +53,7 @@ describe('rebuilding the projection from the event log', () => {
       const response = await fetch(`${query.url}/api/catalog/entities/by-name/component/default/api-gateway`);
       expect((await response.json()) as unknown).toEqual(live.find((e) => e.ref === 'component:default/api-gateway')!.entity);
     } finally {
-      await producer.disconnect();
+      await writer.disconnect();
       await query.close();
       await catalog.close().catch(() => undefined);
       await connection.close();

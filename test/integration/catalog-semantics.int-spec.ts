@@ -1,9 +1,9 @@
-import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import type { EntityEventV1 } from '@callboard/contracts';
 import { catalogService } from '../../apps/catalog/src/catalog.service';
 import { queryService } from '../../apps/query/src/query.service';
 import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
 import { TopicProbe } from '../support/topic-probe';
+import { EntityEventWriter } from '../support/entity-event-writer';
 import { componentEntity, groupEntity, removalEvent, upsertEvent } from '../factories/entity-events';
 
 type Served = { metadata: { name: string; uid: string; etag: string }; spec: Record<string, unknown>; relations: Array<{ type: string; targetRef: string }> };
@@ -13,7 +13,7 @@ interface Pipeline {
   env: Record<string, string>;
   catalog: RunningService;
   query: RunningService;
-  producer: Producer;
+  writer: EntityEventWriter;
   changes: TopicProbe;
 }
 
@@ -21,23 +21,21 @@ async function startPipeline(label: string): Promise<Pipeline> {
   const env = isolatedEnv(label);
   const catalog = await startService(catalogService, env);
   const query = await startService(queryService, env);
-  const kafka = new Kafka({ clientId: `${label}-test`, brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
+  const writer = await EntityEventWriter.connect(env);
   const changes = await TopicProbe.start(env.KAFKA_BROKERS, `${env.KAFKA_TOPIC_PREFIX}callboard.catalog-changes.v1`);
-  return { env, catalog, query, producer, changes };
+  return { env, catalog, query, writer, changes };
 }
 
 async function stopPipeline(p: Pipeline | undefined): Promise<void> {
   if (!p) return;
   await p.changes.stop();
-  await p.producer.disconnect();
+  await p.writer.disconnect();
   await p.query.close();
   await p.catalog.close();
 }
 
-async function send(p: Pipeline, ...events: EntityEventV1[]): Promise<void> {
-  await p.producer.send({ topic: `${p.env.KAFKA_TOPIC_PREFIX}callboard.entity-events.v1`, acks: -1, messages: events.map((e) => ({ key: e.entityRef, value: JSON.stringify(e) })) });
+function send(p: Pipeline, ...events: EntityEventV1[]): Promise<void> {
+  return p.writer.send(...events);
 }
 
 async function get<T>(p: Pipeline, path: string): Promise<{ status: number; body: T }> {

@@ -1,6 +1,6 @@
-import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { catalogService } from '../../apps/catalog/src/catalog.service';
 import { queryService } from '../../apps/query/src/query.service';
+import { EntityEventWriter } from '../support/entity-event-writer';
 import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
 import { componentEntity, groupEntity, upsertEvent } from '../factories/entity-events';
 
@@ -8,7 +8,7 @@ import { componentEntity, groupEntity, upsertEvent } from '../factories/entity-e
 describe('query service (real FerretDB, fed by the catalog service)', () => {
   let catalog: RunningService;
   let query: RunningService;
-  let producer: Producer;
+  let writer: EntityEventWriter;
 
   const get = async (path: string) => {
     const response = await fetch(`${query.url}${path}`);
@@ -24,21 +24,19 @@ describe('query service (real FerretDB, fed by the catalog service)', () => {
     const env = isolatedEnv('query');
     catalog = await startService(catalogService, env);
     query = await startService(queryService, env);
-    const kafka = new Kafka({ clientId: 'query-test', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    writer = await EntityEventWriter.connect(env);
     const events = [
       upsertEvent(componentEntity('checkout', { type: 'service' }, { tags: ['java', 'kafka'] })),
       upsertEvent(componentEntity('storefront', { type: 'website' }, { tags: ['typescript'], annotations: { 'backstage.io/techdocs-ref': 'dir:.' } })),
       upsertEvent(componentEntity('ledger', { type: 'service', lifecycle: 'experimental' }, { labels: { 'acme.com/tier': 'gold' } })),
       upsertEvent(groupEntity('team-a')),
     ];
-    await producer.send({ topic: `${env.KAFKA_TOPIC_PREFIX}callboard.entity-events.v1`, acks: -1, messages: events.map((e) => ({ key: e.entityRef, value: JSON.stringify(e) })) });
+    await writer.send(...events);
     await eventually(async () => ((await names('')).length === 4 ? true : undefined));
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
+    await writer?.disconnect();
     await query?.close();
     await catalog?.close();
   });

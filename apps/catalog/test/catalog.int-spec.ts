@@ -1,10 +1,9 @@
 import mongoose from 'mongoose';
-import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import type { EntityEventV1 } from '@callboard/contracts';
 import { EntityDocument, EntityDocumentSchema } from '@callboard/mongo';
 import { catalogService } from '../src/catalog.service';
 import { eventually, isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
+import { EntityEventWriter } from '../../../test/support/entity-event-writer';
 import { componentEntity, removalEvent, upsertEvent } from '../../../test/factories/entity-events';
 
 const entityModel = (connection: mongoose.Connection) => connection.model(EntityDocument.name, EntityDocumentSchema);
@@ -12,19 +11,12 @@ const entityModel = (connection: mongoose.Connection) => connection.model(Entity
 describe('catalog service (real Kafka and FerretDB)', () => {
   let env: Record<string, string>;
   let service: RunningService;
-  let producer: Producer;
+  let writer: EntityEventWriter;
   let connection: mongoose.Connection;
   let entities: ReturnType<typeof entityModel>;
   let deadLetters: TopicProbe;
-  let topic: string;
 
-  const send = async (...events: Array<EntityEventV1 | { key: string; raw: string }>) => {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: events.map((e) => ('raw' in e ? { key: e.key, value: e.raw } : { key: e.entityRef, value: JSON.stringify(e) })),
-    });
-  };
+  const send = (...events: Parameters<EntityEventWriter['send']>) => writer.send(...events);
   const stored = (ref: string) => entities.findById(ref).lean<EntityDocument>().exec();
   const servedEntity = async (ref: string) => {
     const doc = await stored(ref);
@@ -33,19 +25,16 @@ describe('catalog service (real Kafka and FerretDB)', () => {
 
   beforeAll(async () => {
     env = isolatedEnv('catalog');
-    topic = `${env.KAFKA_TOPIC_PREFIX}callboard.entity-events.v1`;
     service = await startService(catalogService, env);
-    const kafka = new Kafka({ clientId: 'catalog-test', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
+    writer = await EntityEventWriter.connect(env);
     connection = await mongoose.createConnection(env.MONGODB_URI, { dbName: env.MONGODB_DATABASE }).asPromise();
     entities = entityModel(connection);
-    deadLetters = await TopicProbe.start(env.KAFKA_BROKERS, `${topic}.dlq`);
+    deadLetters = await TopicProbe.start(env.KAFKA_BROKERS, `${writer.topic}.dlq`);
   });
 
   afterAll(async () => {
     await deadLetters?.stop();
-    await producer?.disconnect();
+    await writer?.disconnect();
     await service?.close();
     await connection?.close();
   });

@@ -1,5 +1,4 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import type { HydratedDocument } from 'mongoose';
 
 @Schema({ _id: false, versionKey: false })
 export class EntitySourceDocument {
@@ -109,7 +108,6 @@ export class EntityDocument {
   updatedAt?: Date;
 }
 
-export type EntityDocumentHydrated = HydratedDocument<EntityDocument>;
 export const EntityDocumentSchema = SchemaFactory.createForClass(EntityDocument);
 
 // Serve the filter queries `{ search: { $in: ['kind=component'] } }` and `{ searchKeys: 'spec.owner' }` (GET /entities?filter=...).

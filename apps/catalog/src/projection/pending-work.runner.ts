@@ -24,8 +24,9 @@ export class PendingWorkRunner {
     private readonly outbox: ChangeOutboxPublisher,
   ) {}
 
-  async complete(ref: string): Promise<void> {
-    const doc = await this.store.find(ref);
+  /** `current`: the document as the caller just read it, to save reading it again. */
+  async complete(ref: string, current?: StoredEntity | null): Promise<void> {
+    const doc = current === undefined ? await this.store.find(ref) : current;
     if (!doc || !doc.pendingWork) return;
     // Documents written by an older version may lack the newer array fields.
     const pending = [...(doc.pendingStitch ?? [])];

@@ -36,9 +36,12 @@ export class ProjectEntityEventUseCase {
   async execute(event: EntityEventV1): Promise<ProjectionOutcome> {
     for (let attempt = 1; ; attempt += 1) {
       try {
+        let existing = await this.store.find(event.entityRef);
         // Unfinished work of an earlier change is completed first, so deltas never overlap.
-        await this.pendingWork.complete(event.entityRef);
-        const existing = await this.store.find(event.entityRef);
+        if (existing?.pendingWork) {
+          await this.pendingWork.complete(event.entityRef, existing);
+          existing = await this.store.find(event.entityRef);
+        }
         const outcome = event.type === 'upsert' ? await this.upsert(event, existing) : await this.remove(event, existing);
         await this.pendingWork.complete(event.entityRef);
         return outcome;

@@ -72,7 +72,10 @@ export async function rebuildProjection(options: { force?: boolean; timeoutMs?: 
       const deadline = Date.now() + (options.timeoutMs ?? 30 * 60 * 1000);
       for (;;) {
         const [committed] = await admin.fetchOffsets({ groupId: `${config.KAFKA_TOPIC_PREFIX}${rebuildGroup}`, topics: [topic] });
-        const behind = committed.partitions.filter((p) => (endOffsets.get(p.partition) ?? 0) > 0 && Number(p.offset) < (endOffsets.get(p.partition) ?? 0));
+        const behind = committed.partitions.filter((p) => {
+          const end = endOffsets.get(p.partition) ?? 0;
+          return end > 0 && Number(p.offset) < end;
+        });
         if (behind.length === 0) break;
         if (Date.now() > deadline) throw new Error(`rebuild did not catch up within ${options.timeoutMs} ms`);
         await sleep(200);

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopicOf, EntityEventV1, entityEventV1Schema, TOPICS } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
-import { githubFileLocation, parseCatalogFile, planLocationChanges, ParsedCatalogFile, resolveRelativePath } from '@callboard/entity-model';
+import { githubFileLocation, parseCatalogFile, ParsedCatalogFile, PlaceholderReader, planLocationChanges, resolveRelativePath } from '@callboard/entity-model';
 import { EventPublisher, topicName } from '@callboard/kafka';
 import { GithubContentsRepository } from '../github/github-contents.repository';
 import type { IngestionConfig } from '../ingestion.config';
@@ -105,27 +105,30 @@ export class ProcessPushUseCase {
     }
   }
 
-  private async readCatalogFile(repository: string, path: string, ref: string, htmlUrl?: string): Promise<ParsedCatalogFile> {
-    const content = await this.contents.readFile(repository, path, ref);
-    return content === null ? EMPTY_FILE : parseCatalogFile(content, { readPlaceholder: (target) => this.readPlaceholder(repository, path, ref, htmlUrl, target) });
+  private readCatalogFile(repository: string, path: string, ref: string, htmlUrl: string): Promise<ParsedCatalogFile> {
+    return this.parseFileAt(repository, path, ref, (target) => this.readPlaceholder(repository, path, ref, htmlUrl, target));
   }
 
   /** Only the refs a file declared matter for removals, so placeholders get a stand-in value. */
-  private async readDeclaredRefs(repository: string, path: string, ref: string): Promise<ParsedCatalogFile> {
+  private readDeclaredRefs(repository: string, path: string, ref: string): Promise<ParsedCatalogFile> {
+    return this.parseFileAt(repository, path, ref, async () => '{}');
+  }
+
+  private async parseFileAt(repository: string, path: string, ref: string, readPlaceholder: PlaceholderReader): Promise<ParsedCatalogFile> {
     const content = await this.contents.readFile(repository, path, ref);
-    return content === null ? EMPTY_FILE : parseCatalogFile(content, { readPlaceholder: async () => '{}' });
+    return content === null ? EMPTY_FILE : parseCatalogFile(content, { readPlaceholder });
   }
 
   /**
    * Reads the file a `$text`/`$json`/`$yaml` placeholder names: a path relative to the catalog
    * file, read at the same commit, or a URL of a file in the same repository.
    */
-  private async readPlaceholder(repository: string, catalogPath: string, ref: string, htmlUrl: string | undefined, target: string): Promise<string> {
+  private async readPlaceholder(repository: string, catalogPath: string, ref: string, htmlUrl: string, target: string): Promise<string> {
     let path = resolveRelativePath(catalogPath, target);
     let atRef = ref;
     if (path === null) {
-      const prefix = htmlUrl ? `${htmlUrl.replace(/\/+$/, '')}/blob/` : undefined;
-      if (!prefix || !target.startsWith(prefix)) throw new Error('only files of the same repository can be read');
+      const prefix = `${htmlUrl.replace(/\/+$/, '')}/blob/`;
+      if (!target.startsWith(prefix)) throw new Error('only files of the same repository can be read');
       const [urlRef, ...rest] = target.slice(prefix.length).split('/');
       atRef = urlRef;
       path = decodeURIComponent(rest.join('/'));
