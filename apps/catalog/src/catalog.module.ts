@@ -26,6 +26,7 @@ import { PendingWorkSweeper } from './changes/pending-work.sweeper';
 import { EntityConflictsRepository } from './projection/entity-conflicts.repository';
 import { EntityStoreRepository } from './projection/entity-store.repository';
 import { PendingWorkRunner } from './projection/pending-work.runner';
+import { ProjectionWriteLock } from './projection/projection-write-lock';
 import { RelationIndexRepository } from './projection/relation-index.repository';
 import { EntityStitcher } from './stitching/entity-stitcher.service';
 import { ProjectEntityEventUseCase } from './projection/project-entity-event.use-case';
@@ -67,6 +68,7 @@ function withCollection<S extends { clone(): S; set(key: 'collection', value: st
     EntityStitcher,
     ChangeOutboxPublisher,
     PendingWorkRunner,
+    ProjectionWriteLock,
     PendingWorkSweeper,
     UidSource,
     ProjectEntityEventUseCase,

@@ -3,6 +3,7 @@ import { APP_CONFIG } from '@callboard/config';
 import type { CatalogConfig } from '../catalog.config';
 import { EntityStoreRepository } from '../projection/entity-store.repository';
 import { PendingWorkRunner } from '../projection/pending-work.runner';
+import { ProjectionWriteLock } from '../projection/projection-write-lock';
 
 const BATCH = 500;
 
@@ -19,6 +20,7 @@ export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly store: EntityStoreRepository,
     private readonly runner: PendingWorkRunner,
+    private readonly writeLock: ProjectionWriteLock,
     @Inject(APP_CONFIG) private readonly config: CatalogConfig,
   ) {}
 
@@ -44,7 +46,7 @@ export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplication
   private async sweepOnce(minAgeMs: number): Promise<void> {
     try {
       const refs = await this.store.findWithPendingWork(BATCH, new Date(Date.now() - minAgeMs));
-      for (const ref of refs) await this.runner.complete(ref);
+      for (const ref of refs) await this.writeLock.run(() => this.runner.complete(ref));
       if (refs.length) this.logger.log({ msg: 'finished pending work', entities: refs.length });
     } catch (err) {
       this.logger.error({ msg: 'pending-work sweep failed; will retry', err });

@@ -10,6 +10,7 @@ import { buildChangeEvent } from '../changes/change-event.factory';
 import { EntityConflictsRepository } from './entity-conflicts.repository';
 import { ConcurrentWriteError, EntityStoreRepository, StoredEntity } from './entity-store.repository';
 import { PendingWorkRunner } from './pending-work.runner';
+import { ProjectionWriteLock } from './projection-write-lock';
 import { UidSource } from './uid-source';
 
 export type ProjectionOutcome = 'created' | 'updated' | 'deleted' | 'unchanged' | 'stale' | 'conflict' | 'absent' | 'not-owner';
@@ -30,10 +31,15 @@ export class ProjectEntityEventUseCase {
     private readonly conflicts: EntityConflictsRepository,
     private readonly pendingWork: PendingWorkRunner,
     private readonly uids: UidSource,
+    private readonly writeLock: ProjectionWriteLock,
     @Inject(APP_CONFIG) private readonly config: CatalogConfig,
   ) {}
 
-  async execute(event: EntityEventV1): Promise<ProjectionOutcome> {
+  execute(event: EntityEventV1): Promise<ProjectionOutcome> {
+    return this.writeLock.run(() => this.apply(event));
+  }
+
+  private async apply(event: EntityEventV1): Promise<ProjectionOutcome> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         let existing = await this.store.find(event.entityRef);
