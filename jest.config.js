@@ -3,8 +3,8 @@
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, keepClassNames: true } }];
 
 const moduleNameMapper = {
-  '^@callboard/(contracts|entity-model|kafka|mongo|config|observability)$': '<rootDir>/libs/$1/src',
-  '^@callboard/(contracts|entity-model|kafka|mongo|config|observability)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@callboard/(contracts|entity-model|catalog-index|kafka|mongo|config|observability)$': '<rootDir>/libs/$1/src',
+  '^@callboard/(contracts|entity-model|catalog-index|kafka|mongo|config|observability)/(.*)$': '<rootDir>/libs/$1/src/$2',
   '^@callboard/github-stand-in$': '<rootDir>/tools/github-stand-in/src',
   '^@callboard/github-stand-in/(.*)$': '<rootDir>/tools/github-stand-in/src/$1',
 };

@@ -1,11 +1,21 @@
 import { z } from 'zod';
-import { mongoEnv, port, serviceEnv } from '@callboard/config';
+import { kafkaEnv, mongoEnv, port, serviceEnv } from '@callboard/config';
+
+const originList = z
+  .string()
+  .transform((value) => value.split(',').map((o) => o.trim()).filter(Boolean))
+  .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])));
 
 export const queryConfigSchema = z.object({
   ...serviceEnv,
+  ...kafkaEnv,
   ...mongoEnv,
   // Backstage's backend listens on 7007; portals configured for it need only the host changed.
   PORT: port(7007),
+  /** Browser origins allowed to call the API (comma-separated, `*` for any); none when empty. */
+  CORS_ORIGINS: originList.default([]),
+  /** Responses at least this large are compressed (gzip or br, as the client accepts). */
+  COMPRESSION_THRESHOLD_BYTES: z.coerce.number().int().min(0).max(10_000_000).default(1024),
 });
 
 export type QueryConfig = z.infer<typeof queryConfigSchema>;

@@ -17,21 +17,21 @@ describe('buildSearchPairs', () => {
   it('lowercases keys and values and adds the default namespace', () => {
     expect(pairs).toEqual(
       expect.arrayContaining([
-        { k: 'kind', v: 'component' },
-        { k: 'metadata.name', v: 'payments' },
-        { k: 'metadata.namespace', v: 'default' },
-        { k: 'spec.type', v: 'service' },
-        { k: 'metadata.annotations.github.com/project-slug', v: 'acme/payments' },
+        { k: 'kind', v: 'component', o: 'Component' },
+        { k: 'metadata.name', v: 'payments', o: 'Payments' },
+        { k: 'metadata.namespace', v: 'default', o: 'default' },
+        { k: 'spec.type', v: 'service', o: 'service' },
+        { k: 'metadata.annotations.github.com/project-slug', v: 'acme/payments', o: 'acme/Payments' },
       ]),
     );
   });
 
   it('indexes array items both as values and as `path.item = true`', () => {
-    expect(pairs).toEqual(expect.arrayContaining([{ k: 'metadata.tags', v: 'java' }, { k: 'metadata.tags.java', v: 'true' }]));
+    expect(pairs).toEqual(expect.arrayContaining([{ k: 'metadata.tags', v: 'java', o: 'Java' }, { k: 'metadata.tags.java', v: 'true', o: 'true' }]));
   });
 
   it('indexes relations by type', () => {
-    expect(pairs).toContainEqual({ k: 'relations.ownedby', v: 'group:default/payments' });
+    expect(pairs).toContainEqual({ k: 'relations.ownedby', v: 'group:default/payments', o: 'group:default/payments' });
   });
 });
 
@@ -41,19 +41,19 @@ describe('buildSearchPairs, edge rules of buildEntitySearch', () => {
   it('always has name, namespace and uid, null when absent, plus `default` for a missing namespace', () => {
     const pairs = buildSearchPairs(bare({ name: 'x' }));
     expect(pairs.filter((p) => p.k === 'metadata.namespace')).toEqual([
-      { k: 'metadata.namespace', v: null },
-      { k: 'metadata.namespace', v: 'default' },
+      { k: 'metadata.namespace', v: null, o: null },
+      { k: 'metadata.namespace', v: 'default', o: 'default' },
     ]);
-    expect(pairs).toContainEqual({ k: 'metadata.uid', v: null });
+    expect(pairs).toContainEqual({ k: 'metadata.uid', v: null, o: null });
   });
 
   it('keeps a null value apart from the string "null", and an over-long value as null', () => {
     const pairs = buildSearchPairs(bare({ name: 'x', namespace: 'default', uid: 'u' }, { a: [null, 'null'], long: 'x'.repeat(201) }));
     expect(pairs.filter((p) => p.k === 'spec.a')).toEqual([
-      { k: 'spec.a', v: null },
-      { k: 'spec.a', v: 'null' },
+      { k: 'spec.a', v: null, o: null },
+      { k: 'spec.a', v: 'null', o: 'null' },
     ]);
-    expect(pairs).toContainEqual({ k: 'spec.long', v: null });
+    expect(pairs).toContainEqual({ k: 'spec.long', v: null, o: null });
   });
 
   it('names keys that differ only in casing, which Backstage cannot index, but not repeated array items', () => {

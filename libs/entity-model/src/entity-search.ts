@@ -4,6 +4,8 @@ import { DEFAULT_NAMESPACE, Entity } from '@backstage/catalog-model';
 export interface SearchPair {
   k: string;
   v: string | null;
+  /** The value as written (Backstage's `original_value`, what facets report); null with `v`. */
+  o: string | null;
 }
 
 // Fields Backstage leaves out of the generic walk (added explicitly or not searchable).
@@ -94,13 +96,14 @@ export function buildSearchPairs(entity: Entity): SearchPair[] {
   for (const { key, value } of rawSearchPairs(entity)) {
     const k = key.toLocaleLowerCase('en-US');
     if (k.length > MAX_KEY_LENGTH) continue;
-    let v = value === undefined || value === null ? null : String(value).toLocaleLowerCase('en-US');
-    if (v !== null && v.length > MAX_VALUE_LENGTH) v = null;
+    let o = value === undefined || value === null ? null : String(value);
+    let v = o === null ? null : o.toLocaleLowerCase('en-US');
+    if (v !== null && v.length > MAX_VALUE_LENGTH) v = o = null;
     // A null value must not collide with the string "null".
     const dedupeKey = v === null ? `${k}\u0000\u0001` : `${k}\u0000\u0002${v}`;
     if (seen.has(dedupeKey)) continue;
     seen.add(dedupeKey);
-    pairs.push({ k, v });
+    pairs.push({ k, v, o });
   }
   return pairs;
 }

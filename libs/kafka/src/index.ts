@@ -3,3 +3,4 @@ export * from './topic-provisioner';
 export * from './event-publisher';
 export * from './contract-consumer';
 export * from './kafka.module';
+export * from './topic-tail';

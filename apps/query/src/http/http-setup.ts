@@ -1,0 +1,35 @@
+import compression from 'compression';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { QueryConfig } from '../query.config';
+
+export const OPENAPI_JSON_PATH = 'api/catalog/openapi.json';
+export const SWAGGER_UI_PATH = 'api/catalog/docs';
+
+/** The OpenAPI 3.1 document, generated from the controllers' decorators. */
+export function buildOpenApiDocument(app: NestExpressApplication) {
+  const config = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
+    .setTitle('Callboard catalog API')
+    .setDescription(
+      "Backstage-compatible catalog reads (the same paths, parameters and response shapes as Backstage's catalog backend), plus per-entity history and ownership conflicts.",
+    )
+    .setVersion('1')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+/** HTTP behaviour portals expect from a catalog: compression, CORS, OpenAPI + Swagger UI. */
+export function configureQueryHttp(app: NestExpressApplication, config: QueryConfig): void {
+  // List responses of a large catalog are megabytes of repetitive JSON.
+  app.use(compression({ threshold: config.COMPRESSION_THRESHOLD_BYTES }));
+  if (config.CORS_ORIGINS.length > 0) {
+    app.enableCors({
+      origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,
+      exposedHeaders: ['ETag', 'Link'],
+      maxAge: 600,
+    });
+  }
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup(SWAGGER_UI_PATH, app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH, yamlDocumentUrl: 'api/catalog/openapi.yaml' });
+}

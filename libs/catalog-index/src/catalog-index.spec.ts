@@ -1,0 +1,70 @@
+import type { Entity } from '@callboard/entity-model';
+import { CatalogIndex } from './catalog-index';
+import { postingIds } from './posting';
+
+function component(name: string, extra: Partial<Entity['metadata']> = {}, spec: Entity['spec'] = { type: 'service' }): Entity {
+  return { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name, namespace: 'default', uid: `uid-${name}`, etag: `etag-${name}`, ...extra }, spec };
+}
+
+const idsOf = (index: CatalogIndex, key: string, value: string) => [...postingIds(index.key(key)?.values.get(value))].map((id) => index.get(id)!.ref).sort();
+
+describe('CatalogIndex', () => {
+  it('finds entities by ref and uid and serves their JSON text unchanged', () => {
+    const index = new CatalogIndex();
+    const json = '{"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"A","namespace":"default","uid":"u1","etag":"e1"},"spec":{"type":"service"}}';
+    index.upsert(JSON.parse(json) as Entity, json);
+    expect(index.getByRef('component:default/a')?.json).toBe(json);
+    expect(index.getByUid('u1')?.ref).toBe('component:default/a');
+    expect(index.size).toBe(1);
+  });
+
+  it('replaces an entity: old search rows go, new ones come, the id is reused', () => {
+    const index = new CatalogIndex();
+    index.upsert(component('a', { tags: ['java'] }));
+    const id = index.getByRef('component:default/a')!.id;
+    index.upsert(component('a', { tags: ['go'] }, { type: 'website' }));
+    expect(index.getByRef('component:default/a')!.id).toBe(id);
+    expect(idsOf(index, 'metadata.tags', 'java')).toEqual([]);
+    expect(index.key('metadata.tags.java')).toBeUndefined();
+    expect(idsOf(index, 'metadata.tags', 'go')).toEqual(['component:default/a']);
+    expect(idsOf(index, 'spec.type', 'website')).toEqual(['component:default/a']);
+    expect(idsOf(index, 'spec.type', 'service')).toEqual([]);
+  });
+
+  it('removes an entity and frees its uid, and reuses the id for the next one', () => {
+    const index = new CatalogIndex();
+    index.upsert(component('a'));
+    index.upsert(component('b'));
+    const id = index.getByRef('component:default/a')!.id;
+    expect(index.remove('component:default/a')).toBe(true);
+    expect(index.remove('component:default/a')).toBe(false);
+    expect(index.getByUid('uid-a')).toBeUndefined();
+    expect(idsOf(index, 'spec.type', 'service')).toEqual(['component:default/b']);
+    expect([...index.all().ids()]).toEqual([index.getByRef('component:default/b')!.id]);
+    index.upsert(component('c'));
+    expect(index.getByRef('component:default/c')!.id).toBe(id);
+  });
+
+  it('keeps values as written for facets while matching them lowercased', () => {
+    const index = new CatalogIndex();
+    index.upsert(component('a', {}, { type: 'service' }));
+    index.upsert(component('b', {}, { type: 'Service' }));
+    index.upsert(component('c', {}, { type: 'service' }));
+    const postings = index.key('spec.type')!;
+    expect(idsOf(index, 'spec.type', 'service')).toEqual(['component:default/a', 'component:default/b', 'component:default/c']);
+    const variants = postings.originals.get('service')!;
+    expect([...variants.keys()].sort()).toEqual(['Service', 'service']);
+    expect([...postingIds(variants.get('service'))].length).toBe(2);
+    index.remove('component:default/b');
+    // Only the lowercase spelling is left, so no variants need keeping.
+    expect(postings.originals.has('service')).toBe(false);
+  });
+
+  it('grows past its initial capacity', () => {
+    const index = new CatalogIndex();
+    for (let i = 0; i < 3000; i++) index.upsert(component(`c${i}`));
+    expect(index.size).toBe(3000);
+    expect(index.all().count()).toBe(3000);
+    expect(idsOf(index, 'metadata.name', 'c2999')).toEqual(['component:default/c2999']);
+  });
+});

@@ -1,0 +1,178 @@
+import { buildSearchPairs, Entity, entityRefOf, SearchPair } from '@callboard/entity-model';
+import { IdBitmap } from './id-bitmap';
+import { Posting, postingAdd, postingIds, postingRemove, postingSize } from './posting';
+
+/** One served entity as the index keeps it: its JSON text is what the API sends. */
+export interface IndexedEntity {
+  id: number;
+  /** Lowercased entity ref. */
+  ref: string;
+  uid: string;
+  etag: string;
+  json: string;
+}
+
+/** The search rows of one key (Backstage's `search` table, grouped by key). */
+export interface KeyPostings {
+  /** Every entity with a row for the key, whatever its value: what a bare `key` filter matches. */
+  holders: Posting | undefined;
+  /** Lowercased value → entities (null values are only holders). */
+  values: Map<string, Posting>;
+  /**
+   * Lowercased value → original value → entities, only for values some entity wrote in another
+   * case: facets report values as written (Backstage's `original_value`), filters compare
+   * them lowercased.
+   */
+  originals: Map<string, Map<string, Posting>>;
+  /** Bumped on every change of this key's rows, so derived orderings know they are stale. */
+  version: number;
+}
+
+/**
+ * The served catalog held in memory, indexed by search rows exactly as Backstage's `search`
+ * table indexes it (buildEntitySearch rules). Pure data structure: the query service loads it
+ * from the entities collection and keeps it current from catalog change events.
+ */
+export class CatalogIndex {
+  private readonly byRef = new Map<string, number>();
+  private readonly byUid = new Map<string, number>();
+  private readonly slots: Array<IndexedEntity | undefined> = [];
+  private readonly freeIds: number[] = [];
+  private readonly keyPostings = new Map<string, KeyPostings>();
+  private liveIds = new IdBitmap(1024);
+  /** Bumped on every change: caches of query results compare against it. */
+  private changeCount = 0;
+
+  get size(): number {
+    return this.byRef.size;
+  }
+
+  get version(): number {
+    return this.changeCount;
+  }
+
+  /** Upper bound (exclusive) of ids in use; bitmaps over the index are this wide. */
+  get capacity(): number {
+    return this.slots.length;
+  }
+
+  /** Adds or replaces the entity with the same ref. `json` must be the entity's JSON text. */
+  upsert(entity: Entity, json: string = JSON.stringify(entity)): void {
+    const ref = entityRefOf(entity);
+    const uid = entity.metadata.uid ?? '';
+    const existingId = this.byRef.get(ref);
+    if (existingId !== undefined) this.removeRows(existingId);
+    const id = existingId ?? this.allocateId();
+    const previous = this.slots[id];
+    if (previous && previous.uid !== uid) this.byUid.delete(previous.uid);
+    this.slots[id] = { id, ref, uid, etag: entity.metadata.etag ?? '', json };
+    this.byRef.set(ref, id);
+    if (uid) this.byUid.set(uid, id);
+    this.liveIds.add(id);
+    for (const row of buildSearchPairs(entity)) this.addRow(id, row);
+    this.changeCount++;
+  }
+
+  /** Removes the entity with this (lowercased) ref; false when it was not there. */
+  remove(ref: string): boolean {
+    const id = this.byRef.get(ref);
+    if (id === undefined) return false;
+    this.removeRows(id);
+    const slot = this.slots[id]!;
+    this.byRef.delete(ref);
+    if (this.byUid.get(slot.uid) === id) this.byUid.delete(slot.uid);
+    this.slots[id] = undefined;
+    this.liveIds.delete(id);
+    this.freeIds.push(id);
+    this.changeCount++;
+    return true;
+  }
+
+  getByRef(ref: string): IndexedEntity | undefined {
+    const id = this.byRef.get(ref);
+    return id === undefined ? undefined : this.slots[id];
+  }
+
+  getByUid(uid: string): IndexedEntity | undefined {
+    const id = this.byUid.get(uid);
+    return id === undefined ? undefined : this.slots[id];
+  }
+
+  get(id: number): IndexedEntity | undefined {
+    return this.slots[id];
+  }
+
+  /** A copy of the set of live ids. */
+  all(): IdBitmap {
+    return this.widen(this.liveIds).clone();
+  }
+
+  key(key: string): KeyPostings | undefined {
+    return this.keyPostings.get(key);
+  }
+
+  /** The ids of a posting as a bitmap over the whole index. */
+  bitmapOf(posting: Posting | undefined): IdBitmap {
+    return IdBitmap.of(this.capacity, postingIds(posting));
+  }
+
+  private widen(bitmap: IdBitmap): IdBitmap {
+    if (bitmap.capacity >= this.capacity) return bitmap;
+    const wider = new IdBitmap(Math.max(this.capacity, bitmap.capacity * 2));
+    wider.or(bitmap);
+    return wider;
+  }
+
+  private allocateId(): number {
+    const id = this.freeIds.pop() ?? this.slots.length;
+    if (id === this.slots.length) this.slots.push(undefined);
+    if (id >= this.liveIds.capacity) this.liveIds = this.widen(this.liveIds);
+    return id;
+  }
+
+  private addRow(id: number, { k, v, o }: SearchPair): void {
+    let postings = this.keyPostings.get(k);
+    if (!postings) {
+      postings = { holders: undefined, values: new Map(), originals: new Map(), version: 0 };
+      this.keyPostings.set(k, postings);
+    }
+    postings.version++;
+    postings.holders = postingAdd(postings.holders, id);
+    if (v === null || o === null) return;
+    const before = postings.values.get(v);
+    let variants = postings.originals.get(v);
+    if (!variants && o !== v) {
+      // First differing original: the entities already holding this value wrote it lowercased.
+      variants = new Map();
+      if (before !== undefined) variants.set(v, before instanceof Set ? new Set(before) : before);
+      postings.originals.set(v, variants);
+    }
+    postings.values.set(v, postingAdd(before, id));
+    if (variants) variants.set(o, postingAdd(variants.get(o), id));
+  }
+
+  private removeRows(id: number): void {
+    const slot = this.slots[id];
+    if (!slot) return;
+    const entity = JSON.parse(slot.json) as Entity;
+    for (const { k, v, o } of buildSearchPairs(entity)) {
+      const postings = this.keyPostings.get(k);
+      if (!postings) continue;
+      postings.version++;
+      postings.holders = postingRemove(postings.holders, id);
+      if (v !== null && o !== null) {
+        const remaining = postingRemove(postings.values.get(v), id);
+        if (remaining === undefined) postings.values.delete(v);
+        else postings.values.set(v, remaining);
+        const variants = postings.originals.get(v);
+        if (variants) {
+          const left = postingRemove(variants.get(o), id);
+          if (left === undefined) variants.delete(o);
+          else variants.set(o, left);
+          if (variants.size === 0 || (variants.size === 1 && variants.has(v))) postings.originals.delete(v);
+        }
+      }
+      if (postingSize(postings.holders) === 0) this.keyPostings.delete(k);
+    }
+  }
+}

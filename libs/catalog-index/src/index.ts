@@ -1,0 +1,3 @@
+export * from './posting';
+export * from './id-bitmap';
+export * from './catalog-index';
