@@ -58,7 +58,8 @@ describe('query service (real FerretDB, fed by the catalog service)', () => {
     expect(status).toBe(404);
     expect(body).toEqual({
       error: { name: 'NotFoundError', message: "No entity named 'nope' found, with kind 'component' in namespace 'default'" },
-      request: { method: 'GET', url: '/api/catalog/entities/by-name/component/default/nope' },
+      // Relative to the API's mount point, as Backstage reports it.
+      request: { method: 'GET', url: '/entities/by-name/component/default/nope' },
       response: { statusCode: 404 },
     });
   });

@@ -3,6 +3,8 @@ import { APP_FILTER } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypedConfigModule } from '@callboard/config';
+import { TOPICS } from '@callboard/contracts';
+import { KafkaModule } from '@callboard/kafka';
 import {
   EntityConflictDocument,
   EntityConflictDocumentSchema,
@@ -13,15 +15,24 @@ import {
   MongoModule,
 } from '@callboard/mongo';
 import { LoggingModule } from '@callboard/observability';
-import { EntitiesController } from './entities/entities.controller';
-import { EntityReadRepository } from './entities/entity-read.repository';
-import { GetEntityByName, ListEntities } from './entities/entity-queries';
 import { EntityConflictsController, EntityConflictsReadRepository } from './conflicts/entity-conflicts.controller';
+import { EntitiesController } from './entities/entities.controller';
+import { EntityFacetsController } from './entities/entity-facets.controller';
+import { EntityQueryController } from './entities/entity-query.controller';
+import { GetEntitiesByRefs } from './entities/get-entities-by-refs.query';
+import { GetEntity } from './entities/get-entity.query';
+import { GetEntityFacets } from './entities/get-entity-facets.query';
+import { ListEntities } from './entities/list-entities.query';
+import { QueryEntities } from './entities/query-entities.query';
 import { BackstageErrorFilter } from './errors/backstage-error.filter';
 import { EntityHistoryController } from './history/entity-history.controller';
 import { EntityHistoryReadRepository } from './history/entity-history.read-repository';
 import { GetEntityHistory } from './history/get-entity-history.query';
 import { HealthController } from './health/health.controller';
+import { GetLocations } from './locations/get-locations.query';
+import { LocationsController } from './locations/locations.controller';
+import { CatalogReadModel } from './read-model/catalog-read-model';
+import { EntitySnapshotRepository } from './read-model/entity-snapshot.repository';
 import { queryConfigSchema } from './query.config';
 
 @Module({
@@ -34,13 +45,27 @@ import { queryConfigSchema } from './query.config';
       { name: EntityHistoryDocument.name, schema: EntityHistoryDocumentSchema },
       { name: EntityConflictDocument.name, schema: EntityConflictDocumentSchema },
     ]),
+    KafkaModule.forRoot({ clientIdSuffix: 'query', topics: [TOPICS.catalogChanges] }),
     TerminusModule,
   ],
-  controllers: [EntitiesController, EntityHistoryController, EntityConflictsController, HealthController],
+  controllers: [
+    EntitiesController,
+    EntityQueryController,
+    EntityFacetsController,
+    LocationsController,
+    EntityHistoryController,
+    EntityConflictsController,
+    HealthController,
+  ],
   providers: [
-    EntityReadRepository,
-    GetEntityByName,
+    EntitySnapshotRepository,
+    CatalogReadModel,
     ListEntities,
+    QueryEntities,
+    GetEntitiesByRefs,
+    GetEntity,
+    GetEntityFacets,
+    GetLocations,
     EntityHistoryReadRepository,
     GetEntityHistory,
     EntityConflictsReadRepository,

@@ -1,6 +1,10 @@
 import { buildSearchPairs, Entity, entityRefOf, SearchPair } from '@callboard/entity-model';
 import { IdBitmap } from './id-bitmap';
+import { LocationRegistry, originLocationOf } from './location-registry';
 import { Posting, postingAdd, postingIds, postingRemove, postingSize } from './posting';
+
+// Postings at least this large are kept as bitmaps between queries.
+const LARGE_POSTING = 512;
 
 /** One served entity as the index keeps it: its JSON text is what the API sends. */
 export interface IndexedEntity {
@@ -39,7 +43,11 @@ export class CatalogIndex {
   private readonly slots: Array<IndexedEntity | undefined> = [];
   private readonly freeIds: number[] = [];
   private readonly keyPostings = new Map<string, KeyPostings>();
+  /** The catalog files the served entities come from (`/locations`). */
+  readonly locations = new LocationRegistry();
   private liveIds = new IdBitmap(1024);
+  /** Bitmaps of large postings (`kind=component`), reused until their key changes. */
+  private readonly valueBitmaps = new Map<string, { version: number; bitmap: IdBitmap }>();
   /** Bumped on every change: caches of query results compare against it. */
   private changeCount = 0;
 
@@ -70,6 +78,8 @@ export class CatalogIndex {
     if (uid) this.byUid.set(uid, id);
     this.liveIds.add(id);
     for (const row of buildSearchPairs(entity)) this.addRow(id, row);
+    const origin = originLocationOf(entity);
+    if (origin) this.locations.add(origin.type, origin.target);
     this.changeCount++;
   }
 
@@ -116,6 +126,22 @@ export class CatalogIndex {
     return IdBitmap.of(this.capacity, postingIds(posting));
   }
 
+  /**
+   * The entities with a row `key=value` (both lowercased). Shared and cached for large
+   * postings: callers must not modify it.
+   */
+  valueBitmap(key: string, value: string): IdBitmap {
+    const postings = this.keyPostings.get(key);
+    const posting = postings?.values.get(value);
+    if (!postings || postingSize(posting) < LARGE_POSTING) return this.bitmapOf(posting);
+    const cacheKey = `${key}\u0000${value}`;
+    const cached = this.valueBitmaps.get(cacheKey);
+    if (cached && cached.version === postings.version && cached.bitmap.capacity >= this.capacity) return cached.bitmap;
+    const bitmap = this.bitmapOf(posting);
+    this.valueBitmaps.set(cacheKey, { version: postings.version, bitmap });
+    return bitmap;
+  }
+
   private widen(bitmap: IdBitmap): IdBitmap {
     if (bitmap.capacity >= this.capacity) return bitmap;
     const wider = new IdBitmap(Math.max(this.capacity, bitmap.capacity * 2));
@@ -155,6 +181,8 @@ export class CatalogIndex {
     const slot = this.slots[id];
     if (!slot) return;
     const entity = JSON.parse(slot.json) as Entity;
+    const origin = originLocationOf(entity);
+    if (origin) this.locations.release(origin.type, origin.target);
     for (const { k, v, o } of buildSearchPairs(entity)) {
       const postings = this.keyPostings.get(k);
       if (!postings) continue;

@@ -1,48 +1,101 @@
-import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
-import { Entity, parseCountParam, parseFieldsParam, parseOrderParam } from '@callboard/entity-model';
-import { GetEntityByName, GetEntityByNameQuery, ListEntities, ListEntitiesQuery } from './entity-queries';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { filterParamsToPredicate, ListOrder, parseFieldList, QueryInputError } from '@callboard/catalog-index';
+import { RequestParams } from '../http/request-params';
+import { sendEntityText, sendJsonText } from '../http/json-response';
+import { GetEntity, GetEntityByNameQuery } from './get-entity.query';
+import { ListEntities, ListEntitiesQuery } from './list-entities.query';
 
-function asStringList(value: unknown, parameter: string): string[] {
-  if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : [value];
-  if (!list.every((v) => typeof v === 'string')) throw new BadRequestException(`Invalid ${parameter} parameter: expected strings`);
-  return list as string[];
+function parseOrder(values: readonly string[]): ListOrder[] {
+  return values.map((item) => {
+    const match = /^(asc|desc):(.+)$/.exec(item);
+    if (!match) throw new QueryInputError(`Invalid order parameter "${item}", expected "<asc or desc>:<field name>"`);
+    return { order: match[1] as 'asc' | 'desc', field: match[2] };
+  });
 }
 
-/** Backstage-compatible catalog reads (`/api/catalog/...`). */
+/** Backstage's entity reads under `/api/catalog`. */
+@ApiTags('entities')
 @Controller('api/catalog')
 export class EntitiesController {
   constructor(
-    private readonly getEntityByName: GetEntityByName,
     private readonly listEntities: ListEntities,
+    private readonly getEntity: GetEntity,
   ) {}
 
   @Get('entities')
-  list(
-    @Query('filter') filter: unknown,
-    @Query('fields') fields: unknown,
-    @Query('order') order: unknown,
-    @Query('offset') offset: unknown,
-    @Query('limit') limit: unknown,
-  ): Promise<Array<Partial<Entity>>> {
-    const single = (value: unknown, name: string) => {
-      const list = asStringList(value, name);
-      if (list.length > 1) throw new BadRequestException(`Invalid ${name} parameter: expected one value`);
-      return list[0];
-    };
-    return this.listEntities.execute(
+  @ApiOperation({
+    summary: 'List entities',
+    description:
+      'Without limit/offset/after: every matching entity, ordered by uid or by the first `order` field. With them: a page in entity-ref order, with a `Link: <...>; rel="next"` header while more exist.',
+  })
+  @ApiQuery({ name: 'filter', required: false, isArray: true, description: 'key=value statements, comma = AND, repeated parameter = OR, bare key = exists' })
+  @ApiQuery({ name: 'fields', required: false, description: 'comma-separated dotted paths to keep' })
+  @ApiQuery({ name: 'order', required: false, isArray: true, description: 'asc:<field> or desc:<field>' })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiQuery({ name: 'after', required: false, description: 'cursor from a previous Link header' })
+  @ApiOkResponse({ description: 'Array of entities' })
+  list(@Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): void {
+    const params = new RequestParams(query, ['filter', 'fields', 'order', 'limit', 'offset', 'after']);
+    const limit = params.integer('limit');
+    const offset = params.integer('offset');
+    const after = params.string('after');
+    const paged = limit !== undefined || offset !== undefined || after !== undefined;
+    const result = this.listEntities.execute(
       new ListEntitiesQuery(
-        asStringList(filter, 'filter'),
-        parseFieldsParam(asStringList(fields, 'fields')),
-        parseOrderParam(asStringList(order, 'order')),
-        parseCountParam(single(offset, 'offset'), 'offset'),
-        parseCountParam(single(limit, 'limit'), 'limit'),
+        filterParamsToPredicate(params.list('filter')),
+        parseFieldList(params.commaList('fields')),
+        parseOrder(params.list('order')),
+        paged ? { limit, offset, after } : undefined,
       ),
     );
+    if (result.nextAfter) {
+      const next = new URL(req.originalUrl, 'http://ignored');
+      next.searchParams.delete('offset');
+      next.searchParams.set('after', result.nextAfter);
+      res.setHeader('Link', `<${next.pathname}${next.search}>; rel="next"`);
+    }
+    sendJsonText(res, result.body);
+  }
+
+  @Get('entities/by-uid/:uid')
+  @ApiOperation({ summary: 'Get an entity by its uid', description: 'Answers 304 to an If-None-Match carrying the entity\'s current ETag.' })
+  byUid(@Param('uid') uid: string, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): void {
+    RequestParams.none(query);
+    const entity = this.getEntity.byUid(uid);
+    sendEntityText(req, res, entity.json, entity.etag);
   }
 
   @Get('entities/by-name/:kind/:namespace/:name')
-  byName(@Param('kind') kind: string, @Param('namespace') namespace: string, @Param('name') name: string): Promise<Entity> {
-    return this.getEntityByName.execute(new GetEntityByNameQuery(kind, namespace, name));
+  @ApiOperation({ summary: 'Get an entity by kind, namespace and name', description: 'Case-insensitive; 304 for a matching If-None-Match.' })
+  @ApiParam({ name: 'kind' })
+  @ApiParam({ name: 'namespace' })
+  @ApiParam({ name: 'name' })
+  byName(
+    @Param('kind') kind: string,
+    @Param('namespace') namespace: string,
+    @Param('name') name: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): void {
+    RequestParams.none(query);
+    const entity = this.getEntity.byName(new GetEntityByNameQuery(kind, namespace, name));
+    sendEntityText(req, res, entity.json, entity.etag);
+  }
+
+  @Get('entities/by-name/:kind/:namespace/:name/ancestry')
+  @ApiOperation({ summary: 'Get the ancestry of an entity', description: '`{ rootEntityRef, items: [{ entity, parentEntityRefs }] }`' })
+  ancestry(
+    @Param('kind') kind: string,
+    @Param('namespace') namespace: string,
+    @Param('name') name: string,
+    @Query() query: Record<string, unknown>,
+    @Res() res: Response,
+  ): void {
+    RequestParams.none(query);
+    sendJsonText(res, this.getEntity.ancestry(new GetEntityByNameQuery(kind, namespace, name)));
   }
 }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { QueryInputError } from '@callboard/catalog-index';
 import { InvalidFilterError, InvalidReadOptionError } from '@callboard/entity-model';
 
 // Backstage's error names for the statuses its clients branch on.
@@ -11,6 +12,11 @@ const ERROR_NAMES: Record<number, string> = {
   409: 'ConflictError',
   412: 'NotModifiedError',
 };
+
+function isClientHttpError(error: unknown): error is Error & { status: number } {
+  const status = (error as { status?: unknown } | null)?.status;
+  return error instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
+}
 
 /**
  * Answers every error with Backstage's error body, which @backstage/catalog-client and the
@@ -26,19 +32,24 @@ export class BackstageErrorFilter implements ExceptionFilter {
     const response = context.getResponse<Response>();
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let message = 'Internal server error';
-    if (exception instanceof InvalidFilterError || exception instanceof InvalidReadOptionError) {
+    if (exception instanceof QueryInputError || exception instanceof InvalidFilterError || exception instanceof InvalidReadOptionError) {
       status = HttpStatus.BAD_REQUEST;
       message = exception.message;
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const body = exception.getResponse();
       message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+    } else if (isClientHttpError(exception)) {
+      // Body-parser failures (malformed JSON, too large): Backstage reports them all as 400.
+      status = HttpStatus.BAD_REQUEST;
+      message = exception.message;
     } else {
       this.logger.error({ msg: 'unhandled error', err: exception, url: request.url });
     }
     response.status(status).json({
       error: { name: ERROR_NAMES[status] ?? (status >= 500 ? 'Error' : 'InputError'), message },
-      request: { method: request.method, url: request.originalUrl ?? request.url },
+      // Relative to the API's mount point, as Backstage reports it.
+      request: { method: request.method, url: (request.originalUrl ?? request.url).replace(/^\/api\/catalog(?=\/|$)/, '') || '/' },
       response: { statusCode: status },
     });
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { Kafka } from 'kafkajs';
 import { APP_CONFIG } from '@callboard/config';
 import { CatalogChangeV1, catalogChangeV1Schema, TOPICS } from '@callboard/contracts';
-import { CatalogIndex } from '@callboard/catalog-index';
+import { CatalogIndex, CatalogQueries } from '@callboard/catalog-index';
 import type { Entity } from '@callboard/entity-model';
 import { KAFKA_CLIENT, KafkaSettings, PartitionOffset, TopicTail } from '@callboard/kafka';
 import { EntitySnapshotRepository } from './entity-snapshot.repository';
@@ -19,6 +19,7 @@ import { EntitySnapshotRepository } from './entity-snapshot.repository';
 export class CatalogReadModel implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CatalogReadModel.name);
   readonly index = new CatalogIndex();
+  readonly queries = new CatalogQueries(this.index);
   private readonly tail: TopicTail<typeof catalogChangeV1Schema>;
   private loadedUpTo: PartitionOffset[] | undefined;
   private lastChangeAt: Date | undefined;

@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { FacetCount, filterParamsToPredicate, parsePredicate, QueryInputError } from '@callboard/catalog-index';
+import { bodyObject, RequestParams } from '../http/request-params';
+import { GetEntityFacets, GetEntityFacetsQuery } from './get-entity-facets.query';
+
+type FacetsResponse = { facets: Record<string, FacetCount[]> };
+
+/** `/entity-facets`: how many matching entities have each value of a field. */
+@ApiTags('entities')
+@Controller('api/catalog/entity-facets')
+export class EntityFacetsController {
+  constructor(private readonly getEntityFacets: GetEntityFacets) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Count entities per value of the given fields', description: '`{ facets: { <facet>: [{ value, count }] } }`, values as written, in value order.' })
+  @ApiQuery({ name: 'facet', required: true, isArray: true })
+  @ApiQuery({ name: 'filter', required: false, isArray: true })
+  byGet(@Query() query: Record<string, unknown>): FacetsResponse {
+    const params = new RequestParams(query, ['facet', 'filter']);
+    if (query.facet === undefined) throw new QueryInputError("request/query must have required property 'facet'");
+    const facets = params.list('facet').filter(Boolean);
+    if (facets.length === 0) throw new QueryInputError('Missing facet parameter');
+    return this.getEntityFacets.execute(new GetEntityFacetsQuery(facets, filterParamsToPredicate(params.list('filter'))));
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Count entities per value, with a predicate query', description: 'Body `{ facets: string[], query? }`.' })
+  @ApiBody({ schema: { type: 'object', required: ['facets'], properties: { facets: { type: 'array', items: { type: 'string' } }, query: { type: 'object' } } } })
+  byPost(@Body() body: unknown, @Query() query: Record<string, unknown>): FacetsResponse {
+    RequestParams.none(query);
+    const input = bodyObject(body);
+    if (input.facets === undefined) throw new QueryInputError("request/body must have required property 'facets'");
+    if (!Array.isArray(input.facets)) throw new QueryInputError('request/body/facets must be array');
+    if (!input.facets.every((f): f is string => typeof f === 'string')) throw new QueryInputError('request/body/facets must be array of strings');
+    const facets = input.facets.filter(Boolean);
+    if (facets.length === 0) throw new QueryInputError('Missing or empty facets parameter');
+    if (input.query !== undefined && (typeof input.query !== 'object' || input.query === null || Array.isArray(input.query))) {
+      throw new QueryInputError('request/body/query must be object');
+    }
+    return this.getEntityFacets.execute(new GetEntityFacetsQuery(facets, input.query === undefined ? undefined : parsePredicate(input.query)));
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CatalogLocation } from '@callboard/catalog-index';
+import { RequestParams } from '../http/request-params';
+import { GetLocations } from './get-locations.query';
+
+/** Backstage's location reads: one location per catalog file Callboard reads. */
+@ApiTags('locations')
+@Controller('api/catalog/locations')
+export class LocationsController {
+  constructor(private readonly getLocations: GetLocations) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List locations', description: '`[{ data: { id, type, target, entityRef } }]`' })
+  list(@Query() query: Record<string, unknown>): Array<{ data: CatalogLocation }> {
+    RequestParams.none(query);
+    return this.getLocations.list().map((data) => ({ data }));
+  }
+
+  @Get('by-entity/:kind/:namespace/:name')
+  @ApiOperation({ summary: 'The location an entity comes from' })
+  byEntity(@Param('kind') kind: string, @Param('namespace') namespace: string, @Param('name') name: string, @Query() query: Record<string, unknown>): CatalogLocation {
+    RequestParams.none(query);
+    return this.getLocations.byEntity(kind, namespace, name);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a location by id' })
+  byId(@Param('id') id: string, @Query() query: Record<string, unknown>): CatalogLocation {
+    RequestParams.none(query);
+    return this.getLocations.byId(id);
+  }
+}
