@@ -237,6 +237,12 @@ describe('@backstage/catalog-client against the query service', () => {
     expect(await client.getLocationByRef(`url:${fileUrl('acme/shop')}`)).toEqual(shop);
     expect(await client.getLocationByEntity('component:default/c07')).toEqual(shop);
     expect(await client.getLocationByEntity('component:default/nope')).toBeUndefined();
+
+    const queried = await client.queryLocations({ query: { target: { $hasPrefix: 'https://github.com/acme/' } }, limit: 2 });
+    expect(queried.totalItems).toBe(FILES.length);
+    const streamed: string[] = [];
+    for await (const page of client.streamLocations({ query: { type: 'url' }, limit: 1 })) streamed.push(...page.map((l) => l.id));
+    expect(streamed).toEqual(items.map((l) => l.id).sort());
   });
 
   it('gives the client Backstage error bodies it can parse', async () => {

@@ -9,3 +9,4 @@ export * from './full-text';
 export * from './catalog-queries';
 export * from './field-projection';
 export * from './location-registry';
+export * from './location-query';

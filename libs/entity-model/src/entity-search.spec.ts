@@ -1,6 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
 import { buildSearchPairs, caseVariantSearchKeys } from './entity-search';
-import { InvalidFilterError, parseFilterParams } from './entity-filter';
 import { planLocationChanges } from './location-diff';
 import { normalizeEntityRef } from './entity-ref';
 
@@ -60,32 +59,6 @@ describe('buildSearchPairs, edge rules of buildEntitySearch', () => {
     expect(caseVariantSearchKeys(bare({ name: 'x', tags: ['Java', 'java'], labels: { Tier: 'a', tier: 'b' } }))).toEqual(['metadata.labels.tier']);
     expect(caseVariantSearchKeys(bare({ name: 'x', UID: 'u' } as Entity['metadata']))).toEqual(['metadata.uid']);
     expect(caseVariantSearchKeys(bare({ name: 'x', tags: ['Java', 'java'] }))).toEqual([]);
-  });
-});
-
-describe('parseFilterParams', () => {
-  it('groups statements by the key as written, as Backstage does', () => {
-    expect(parseFilterParams(['kind=Component,Kind=API'])).toEqual({
-      anyOf: [{ allOf: [{ key: 'kind', values: ['component'] }, { key: 'kind', values: ['api'] }] }],
-    });
-  });
-
-  it('ANDs comma-separated statements, ORs repeated parameters and same-key values', () => {
-    expect(parseFilterParams(['kind=Component,spec.type=service,spec.type=website', 'kind=API'])).toEqual({
-      anyOf: [
-        { allOf: [{ key: 'kind', values: ['component'] }, { key: 'spec.type', values: ['service', 'website'] }] },
-        { allOf: [{ key: 'kind', values: ['api'] }] },
-      ],
-    });
-  });
-  it('treats a bare key as "exists" and ignores empty parameters', () => {
-    expect(parseFilterParams(['metadata.annotations.backstage.io/techdocs-ref', ''])).toEqual({
-      anyOf: [{ allOf: [{ key: 'metadata.annotations.backstage.io/techdocs-ref' }] }],
-    });
-    expect(parseFilterParams([])).toBeUndefined();
-  });
-  it('rejects a statement without a key', () => {
-    expect(() => parseFilterParams(['=component'])).toThrow(InvalidFilterError);
   });
 });
 

@@ -93,14 +93,6 @@ export class EntityDocument {
   @Prop({ type: Boolean, default: false })
   pendingWork!: boolean;
 
-  /** Searchable `key=value` strings of the served entity (see entity-search.encoding.ts). */
-  @Prop({ type: [String], default: [] })
-  search!: string[];
-
-  /** Searchable keys, for "key exists" filters. */
-  @Prop({ type: [String], default: [] })
-  searchKeys!: string[];
-
   @Prop({ type: SchemaFactory.createForClass(EntitySourceDocument), required: true })
   source!: EntitySourceDocument;
 
@@ -110,9 +102,6 @@ export class EntityDocument {
 
 export const EntityDocumentSchema = SchemaFactory.createForClass(EntityDocument);
 
-// Serve the filter queries `{ search: { $in: ['kind=component'] } }` and `{ searchKeys: 'spec.owner' }` (GET /entities?filter=...).
-EntityDocumentSchema.index({ search: 1 });
-EntityDocumentSchema.index({ searchKeys: 1 });
 // Serves "all entities of a location" (location status, reconciliation).
 EntityDocumentSchema.index({ locationKey: 1 });
 // Serves the recovery sweep `{ pendingWork: true }` at start-up.

@@ -1,6 +1,5 @@
 export * from './mongo.module';
 export * from './entity-document.schema';
-export * from './entity-search.encoding';
 export * from './relation-index.schema';
 export * from './entity-history.schema';
 export * from './entity-conflict.schema';

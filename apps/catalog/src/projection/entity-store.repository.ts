@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { EntityDocument, encodeSearchPairs } from '@callboard/mongo';
-import type { SearchPair } from '@callboard/entity-model';
+import { EntityDocument } from '@callboard/mongo';
 
 /** Another writer changed the document between our read and our write; re-run the decision. */
 export class ConcurrentWriteError extends Error {}
@@ -28,7 +27,6 @@ export interface ProcessedWrite {
 export interface ServedWrite {
   entityJson: string | null;
   etag: string;
-  search: SearchPair[];
   /** CloudEvents JSON recorded in the same write as the change it describes. */
   changeEvent: string;
 }
@@ -53,7 +51,7 @@ export class EntityStoreRepository {
     const { ref, ...fields } = change;
     if (expectedRevision === null) {
       try {
-        await this.entities.create({ _id: ref, ...fields, deleted: false, revision: 1, pendingWork: true, entityJson: null, etag: '', outbox: [], search: [], searchKeys: [] });
+        await this.entities.create({ _id: ref, ...fields, deleted: false, revision: 1, pendingWork: true, entityJson: null, etag: '', outbox: [] });
       } catch (err) {
         if ((err as { code?: number }).code === 11000) throw new ConcurrentWriteError(`${ref} was created concurrently`);
         throw err;
@@ -77,7 +75,7 @@ export class EntityStoreRepository {
       .updateOne(
         { _id: ref, revision: expectedRevision },
         {
-          $set: { ...fields, deleted: true, processedJson: null, entityJson: null, etag: '', relationRows: [], search: [], searchKeys: [], pendingWork: true, revision: expectedRevision + 1 },
+          $set: { ...fields, deleted: true, processedJson: null, entityJson: null, etag: '', relationRows: [], pendingWork: true, revision: expectedRevision + 1 },
           ...(changeEvent ? { $push: { outbox: { $each: [changeEvent] } } } : {}),
         },
       )
@@ -112,7 +110,7 @@ export class EntityStoreRepository {
       .updateOne(
         { _id: ref, revision: expectedRevision },
         {
-          $set: { entityJson: served.entityJson, etag: served.etag, ...encodeSearchPairs(served.search), pendingWork: true, revision: expectedRevision + 1 },
+          $set: { entityJson: served.entityJson, etag: served.etag, pendingWork: true, revision: expectedRevision + 1 },
           $push: { outbox: { $each: [served.changeEvent] } },
         },
       )

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '@callboard/config';
-import { buildSearchPairs, Entity, serveEntity, stitchRelations } from '@callboard/entity-model';
+import { Entity, serveEntity, stitchRelations } from '@callboard/entity-model';
 import type { CatalogConfig } from '../catalog.config';
 import { buildChangeEvent, ChangeCause } from '../changes/change-event.factory';
 import { ConcurrentWriteError, EntityStoreRepository } from '../projection/entity-store.repository';
@@ -48,7 +48,7 @@ export class EntityStitcher {
         cause,
       });
       try {
-        await this.store.writeServed(ref, doc.revision, { entityJson: JSON.stringify(entity), etag, search: buildSearchPairs(entity), changeEvent: JSON.stringify(event) });
+        await this.store.writeServed(ref, doc.revision, { entityJson: JSON.stringify(entity), etag, changeEvent: JSON.stringify(event) });
         return true;
       } catch (err) {
         if (!(err instanceof ConcurrentWriteError) || attempt >= MAX_ATTEMPTS) throw err;

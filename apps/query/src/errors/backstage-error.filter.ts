@@ -1,7 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryInputError } from '@callboard/catalog-index';
-import { InvalidFilterError, InvalidReadOptionError } from '@callboard/entity-model';
 
 // Backstage's error names for the statuses its clients branch on.
 const ERROR_NAMES: Record<number, string> = {
@@ -32,7 +31,7 @@ export class BackstageErrorFilter implements ExceptionFilter {
     const response = context.getResponse<Response>();
     let status: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let message = 'Internal server error';
-    if (exception instanceof QueryInputError || exception instanceof InvalidFilterError || exception instanceof InvalidReadOptionError) {
+    if (exception instanceof QueryInputError) {
       status = HttpStatus.BAD_REQUEST;
       message = exception.message;
     } else if (exception instanceof HttpException) {

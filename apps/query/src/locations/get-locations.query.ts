@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { ANNOTATION_ORIGIN_LOCATION, Entity, parseLocationRef } from '@backstage/catalog-model';
-import { CatalogLocation } from '@callboard/catalog-index';
+import { CatalogLocation, LocationPage, queryLocations } from '@callboard/catalog-index';
 import { entityRefFromParts } from '@callboard/entity-model';
 import { CatalogReadModel } from '../read-model/catalog-read-model';
 
@@ -11,6 +11,10 @@ export class GetLocations {
 
   list(): CatalogLocation[] {
     return this.readModel.index.locations.list();
+  }
+
+  query(body: Record<string, unknown>): LocationPage {
+    return queryLocations(this.readModel.index.locations.list(), body);
   }
 
   byId(id: string): CatalogLocation {

@@ -1,7 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CatalogLocation } from '@callboard/catalog-index';
-import { RequestParams } from '../http/request-params';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CatalogLocation, LocationPage } from '@callboard/catalog-index';
+import { bodyObject, RequestParams } from '../http/request-params';
 import { GetLocations } from './get-locations.query';
 
 /** Backstage's location reads: one location per catalog file Callboard reads. */
@@ -15,6 +15,15 @@ export class LocationsController {
   list(@Query() query: Record<string, unknown>): Array<{ data: CatalogLocation }> {
     RequestParams.none(query);
     return this.getLocations.list().map((data) => ({ data }));
+  }
+
+  @Post('by-query')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Query locations', description: 'Body `{ query?, limit? }` or `{ cursor }`; `{ items, totalItems, pageInfo: { nextCursor? } }` in id order.' })
+  @ApiBody({ schema: { type: 'object' } })
+  query(@Body() body: unknown, @Query() query: Record<string, unknown>): LocationPage {
+    RequestParams.none(query);
+    return this.getLocations.query(bodyObject(body));
   }
 
   @Get('by-entity/:kind/:namespace/:name')
