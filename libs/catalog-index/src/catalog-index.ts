@@ -134,11 +134,21 @@ export class CatalogIndex {
     const postings = this.keyPostings.get(key);
     const posting = postings?.values.get(value);
     if (!postings || postingSize(posting) < LARGE_POSTING) return this.bitmapOf(posting);
-    const cacheKey = `${key}\u0000${value}`;
+    return this.cachedBitmap(`${key}\u0000${value}`, postings.version, posting);
+  }
+
+  /** The entities with any row for the key (`$exists`); shared and cached like valueBitmap. */
+  holdersBitmap(key: string): IdBitmap {
+    const postings = this.keyPostings.get(key);
+    if (!postings || postingSize(postings.holders) < LARGE_POSTING) return this.bitmapOf(postings?.holders);
+    return this.cachedBitmap(`${key}\u0001`, postings.version, postings.holders);
+  }
+
+  private cachedBitmap(cacheKey: string, version: number, posting: Posting | undefined): IdBitmap {
     const cached = this.valueBitmaps.get(cacheKey);
-    if (cached && cached.version === postings.version && cached.bitmap.capacity >= this.capacity) return cached.bitmap;
+    if (cached && cached.version === version && cached.bitmap.capacity >= this.capacity) return cached.bitmap;
     const bitmap = this.bitmapOf(posting);
-    this.valueBitmaps.set(cacheKey, { version: postings.version, bitmap });
+    this.valueBitmaps.set(cacheKey, { version, bitmap });
     return bitmap;
   }
 

@@ -123,7 +123,7 @@ class PredicateEvaluator {
     if (isPrimitive(value)) return this.index.valueBitmap(key, lower(value));
     if (!isPlainObject(value)) return this.invalidValue(key, value);
     if ('$exists' in value) {
-      const holders = this.index.bitmapOf(this.index.key(key)?.holders);
+      const holders = this.index.holdersBitmap(key);
       return value.$exists ? holders : this.index.all().andNot(holders);
     }
     if ('$in' in value) return this.values(key, value.$in as Primitive[]);
@@ -157,7 +157,7 @@ class PredicateEvaluator {
     }
     if (typeof type !== 'string') throw new QueryInputError('The $contains operator for "relations" requires a "type" string property');
     const relationKey = `relations.${type.toLowerCase()}`;
-    if (!targetRefs) return this.index.bitmapOf(this.index.key(relationKey)?.holders);
+    if (!targetRefs) return this.index.holdersBitmap(relationKey);
     return this.values(relationKey, targetRefs);
   }
 
