@@ -3,6 +3,7 @@ import { queryService } from '../../apps/query/src/query.service';
 import { EntityEventWriter } from '../support/entity-event-writer';
 import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
 import { componentEntity, groupEntity, upsertEvent } from '../factories/entity-events';
+import { TopicProbe } from '../support/topic-probe';
 
 // The query service reads what the catalog service projects, so both run here on one database.
 describe('query service (real FerretDB, fed by the catalog service)', () => {
@@ -202,6 +203,23 @@ describe('query service (real FerretDB, fed by the catalog service)', () => {
     // A value that merely looks like an operator is data: it matches nothing.
     const { items } = (await (await post('/api/catalog/entities/by-query', { query: { kind: '{"$ne":"x"}' } })).json()) as { items: unknown[] };
     expect(items).toEqual([]);
+  });
+
+  it('records a refresh request for the entity\'s file and answers at once', async () => {
+    const probe = await TopicProbe.start(env.KAFKA_BROKERS, `${env.KAFKA_TOPIC_PREFIX}callboard.refresh-requests.v1`);
+    try {
+      const refresh = (body: unknown) => fetch(`${query.url}/api/catalog/refresh`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await refresh({ entityRef: 'Component:default/Checkout' })).status).toBe(200);
+      const [request] = await probe.waitFor((m) => m.json<{ entityRef: string }>().entityRef === 'component:default/checkout');
+      expect(request.json()).toMatchObject({ location: { type: 'url', target: 'https://github.com/acme/service/blob/main/catalog-info.yaml' } });
+      expect(request.key).toBe('https://github.com/acme/service/blob/main/catalog-info.yaml');
+      const unknown = await refresh({ entityRef: 'component:default/nope' });
+      expect(unknown.status).toBe(404);
+      expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe('Failed to schedule component:default/nope for refresh');
+      expect((await refresh({ entityRef: 'component:default/checkout', extra: 1 })).status).toBe(400);
+    } finally {
+      await probe.stop();
+    }
   });
 
   it('a replica started later loads the catalog from the database, then follows changes', async () => {

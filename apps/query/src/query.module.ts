@@ -33,6 +33,8 @@ import { GetLocations } from './locations/get-locations.query';
 import { LocationsController } from './locations/locations.controller';
 import { CatalogReadModel } from './read-model/catalog-read-model';
 import { EntitySnapshotRepository } from './read-model/entity-snapshot.repository';
+import { RefreshController } from './refresh/refresh.controller';
+import { RequestRefresh } from './refresh/request-refresh.use-case';
 import { queryConfigSchema } from './query.config';
 
 @Module({
@@ -45,7 +47,7 @@ import { queryConfigSchema } from './query.config';
       { name: EntityHistoryDocument.name, schema: EntityHistoryDocumentSchema },
       { name: EntityConflictDocument.name, schema: EntityConflictDocumentSchema },
     ]),
-    KafkaModule.forRoot({ clientIdSuffix: 'query', topics: [TOPICS.catalogChanges] }),
+    KafkaModule.forRoot({ clientIdSuffix: 'query', topics: [TOPICS.catalogChanges, TOPICS.refreshRequests] }),
     TerminusModule,
   ],
   controllers: [
@@ -53,6 +55,7 @@ import { queryConfigSchema } from './query.config';
     EntityQueryController,
     EntityFacetsController,
     LocationsController,
+    RefreshController,
     EntityHistoryController,
     EntityConflictsController,
     HealthController,
@@ -66,6 +69,7 @@ import { queryConfigSchema } from './query.config';
     GetEntity,
     GetEntityFacets,
     GetLocations,
+    RequestRefresh,
     EntityHistoryReadRepository,
     GetEntityHistory,
     EntityConflictsReadRepository,

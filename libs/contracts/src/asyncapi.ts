@@ -3,6 +3,7 @@ import { catalogChangeV1Schema } from './catalog-change.contract';
 import { deadLetterV1Schema } from './dead-letter.contract';
 import { entityEventV1Schema } from './entity-event.contract';
 import { githubDeliveryV1Schema } from './github-delivery.contract';
+import { refreshRequestV1Schema } from './refresh-request.contract';
 import { deadLetterTopicOf, TOPICS } from './topics';
 
 interface TopicDescription {
@@ -41,7 +42,16 @@ const TOPIC_DESCRIPTIONS: TopicDescription[] = [
     key: 'the entity ref, lowercased',
     schema: catalogChangeV1Schema,
     producer: 'catalog',
-    consumers: ['downstream subscribers'],
+    consumers: ['query (read model of every replica)', 'downstream subscribers'],
+  },
+  {
+    id: 'refreshRequests',
+    topic: TOPICS.refreshRequests,
+    summary: "Requests to re-read an entity's location now (POST /api/catalog/refresh).",
+    key: 'the location target',
+    schema: refreshRequestV1Schema,
+    producer: 'query',
+    consumers: ['ingestion'],
   },
 ];
 

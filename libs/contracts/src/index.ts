@@ -5,3 +5,4 @@ export * from './dead-letter.contract';
 export * from './validation';
 export * from './catalog-change.contract';
 export * from './asyncapi';
+export * from './refresh-request.contract';

@@ -7,6 +7,7 @@ export const TOPICS = {
   githubDeliveries: 'callboard.github.deliveries.v1',
   entityEvents: 'callboard.entity-events.v1',
   catalogChanges: 'callboard.catalog-changes.v1',
+  refreshRequests: 'callboard.refresh-requests.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

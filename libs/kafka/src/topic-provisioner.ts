@@ -12,6 +12,8 @@ const TOPIC_CONFIG: Record<TopicName, Record<string, string>> = {
   // Compacted by entity ref: the latest event of every entity stays, so the projection can be rebuilt.
   [TOPICS.entityEvents]: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(DAY_MS) },
   [TOPICS.catalogChanges]: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
+  // A refresh is worth doing soon after it was asked for, or not at all.
+  [TOPICS.refreshRequests]: { 'cleanup.policy': 'delete', 'retention.ms': String(DAY_MS) },
 };
 const DEAD_LETTER_CONFIG = { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) };
 
