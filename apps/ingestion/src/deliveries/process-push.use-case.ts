@@ -93,14 +93,15 @@ export class ProcessPushUseCase {
   /**
    * The file as it was before the push, to find what it no longer declares. A commit GitHub
    * refuses to resolve (a force-push can orphan `before`) leaves that state unknown rather
-   * than failing the delivery; server errors still fail it, to be retried.
+   * than failing the delivery; server errors, refused credentials (401, 403: an installation
+   * token revoked or an exhausted rate limit) and 429 still fail it, to be retried.
    */
   private async readPreviousCatalogFile(repository: GithubRepositoryRef, path: string, ref: string, deliveryId: string): Promise<ParsedCatalogFile> {
     try {
       return await this.readDeclaredRefs(repository, path, ref);
     } catch (err) {
       const status = (err as { status?: number }).status;
-      if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+      if (status !== undefined && status >= 400 && status < 500 && ![401, 403, 429].includes(status)) {
         this.logger.warn({ msg: 'previous file state unreadable; removals skipped for this file', deliveryId, repository: repository.fullName, path, ref, status });
         return UNKNOWN_FILE;
       }
