@@ -100,9 +100,9 @@ async function main() {
 
   // GitHub credentials or an API URL mean a real GitHub (or GitHub Enterprise, or someone
   // else's stand-in): then no bundled stand-in runs and the webhook secret must be given.
-  const useRealGithub = Boolean(process.env.GITHUB_TOKEN || process.env.GITHUB_API_URL);
+  const useRealGithub = Boolean(process.env.GITHUB_TOKEN || process.env.GITHUB_APP_ID || process.env.GITHUB_API_URL);
   if (useRealGithub && !process.env.GITHUB_WEBHOOK_SECRET) {
-    throw new Error('GITHUB_TOKEN or GITHUB_API_URL is set, so that GitHub is used: set GITHUB_WEBHOOK_SECRET to the secret of its webhook too');
+    throw new Error('GITHUB_TOKEN, GITHUB_APP_ID or GITHUB_API_URL is set, so that GitHub is used: set GITHUB_WEBHOOK_SECRET to the secret of its webhook too');
   }
   const github = useRealGithub
     ? {}

@@ -1,27 +1,122 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { kafkaEnv, port, serviceEnv } from '@callboard/config';
 
-export const ingestionConfigSchema = z.object({
-  ...serviceEnv,
-  ...kafkaEnv,
-  PORT: port(7001),
-  /** Shared secret of the GitHub webhook; deliveries whose X-Hub-Signature-256 does not match it are refused. */
-  GITHUB_WEBHOOK_SECRET: z.string().min(1, 'required: the webhook secret configured on GitHub'),
-  /** GitHub's payloads are capped at 25 MB; anything larger is not from GitHub. */
-  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(25 * 1024 * 1024),
+/** How ingestion authenticates to GitHub's REST API. */
+export type GithubAuth =
+  | { kind: 'token'; token: string }
+  | { kind: 'app'; appId: number; privateKey: string }
+  /** Public repositories only, at GitHub's anonymous rate limit; what a local stand-in without a token needs. */
+  | { kind: 'anonymous' };
+
+const APP_CHOICE = 'set GITHUB_TOKEN, or a GitHub App (GITHUB_APP_ID with GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE)';
+
+export const githubEnv = {
   /** REST API base URL: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_TOKEN: z.string().min(1).optional(),
+  /** The GitHub App's numeric id (its settings page, "App ID"). */
+  GITHUB_APP_ID: z.string().regex(/^\d+$/, 'expected the numeric App ID').optional(),
+  /** The App's private key, PEM; `\n` escapes are accepted for one-line environments. */
+  GITHUB_APP_PRIVATE_KEY: z.string().min(1).optional(),
+  /** A file holding the App's private key (a mounted secret), instead of GITHUB_APP_PRIVATE_KEY. */
+  GITHUB_APP_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   GITHUB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(15000),
   /** Retries of a GitHub request after a server error or a rate limit, before the delivery fails. */
   GITHUB_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
-  /** Repository paths read as catalog files (comma-separated). */
-  CATALOG_FILE_PATHS: z
-    .string()
-    .default('catalog-info.yaml')
-    .transform((v) => v.split(',').map((p) => p.trim().replace(/^\/+/, '')).filter(Boolean))
-    .pipe(z.array(z.string().min(1)).min(1, 'at least one path')),
-  INGESTION_CONSUMER_GROUP: z.string().min(1).default('callboard-ingestion'),
-});
+};
 
-export type IngestionConfig = z.infer<typeof ingestionConfigSchema>;
+export const webhookEnv = {
+  /** Shared secret of the GitHub webhook; deliveries whose X-Hub-Signature-256 matches no accepted secret are refused. */
+  GITHUB_WEBHOOK_SECRET: z.string().min(1, 'required: the webhook secret configured on GitHub'),
+  /**
+   * More accepted secrets, comma-separated: while rotating, the previous secret stays here
+   * until GitHub signs with the new one everywhere.
+   */
+  GITHUB_WEBHOOK_SECRETS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+  /** GitHub's payloads are capped at 25 MB; anything larger is not from GitHub. */
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(25 * 1024 * 1024),
+};
+
+type IssueSink = { addIssue(issue: { code: 'custom'; path: string[]; message: string; input?: unknown }): void };
+
+/** The App key as PEM, or undefined (with an issue naming the variable) when it is unusable. */
+function loadPrivateKey(env: { GITHUB_APP_PRIVATE_KEY?: string; GITHUB_APP_PRIVATE_KEY_FILE?: string }, ctx: IssueSink): string | undefined {
+  const variable = env.GITHUB_APP_PRIVATE_KEY_FILE ? 'GITHUB_APP_PRIVATE_KEY_FILE' : 'GITHUB_APP_PRIVATE_KEY';
+  let pem: string;
+  if (env.GITHUB_APP_PRIVATE_KEY_FILE) {
+    try {
+      pem = readFileSync(env.GITHUB_APP_PRIVATE_KEY_FILE, 'utf8');
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: [variable], message: `cannot read ${env.GITHUB_APP_PRIVATE_KEY_FILE}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      return undefined;
+    }
+  } else {
+    pem = (env.GITHUB_APP_PRIVATE_KEY ?? '').replace(/\\n/g, '\n');
+  }
+  pem = pem.trim();
+  try {
+    createPrivateKey(pem);
+  } catch {
+    ctx.addIssue({ code: 'custom', path: [variable], message: 'not a PEM private key (the .pem file GitHub generated for the App)' });
+    return undefined;
+  }
+  return `${pem}\n`;
+}
+
+/** One way of authenticating, decided at boot: a token, an App, or (neither set) anonymous. */
+function resolveGithubAuth(
+  env: { GITHUB_TOKEN?: string; GITHUB_APP_ID?: string; GITHUB_APP_PRIVATE_KEY?: string; GITHUB_APP_PRIVATE_KEY_FILE?: string },
+  ctx: IssueSink,
+): GithubAuth | undefined {
+  const appVariables = (['GITHUB_APP_ID', 'GITHUB_APP_PRIVATE_KEY', 'GITHUB_APP_PRIVATE_KEY_FILE'] as const).filter((v) => env[v] !== undefined);
+  if (env.GITHUB_TOKEN !== undefined && appVariables.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['GITHUB_TOKEN'], message: `either a token or a GitHub App, not both: ${APP_CHOICE}` });
+    return undefined;
+  }
+  if (env.GITHUB_TOKEN !== undefined) return { kind: 'token', token: env.GITHUB_TOKEN };
+  if (appVariables.length === 0) return { kind: 'anonymous' };
+  if (env.GITHUB_APP_PRIVATE_KEY !== undefined && env.GITHUB_APP_PRIVATE_KEY_FILE !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['GITHUB_APP_PRIVATE_KEY_FILE'], message: 'set GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE, not both' });
+    return undefined;
+  }
+  if (env.GITHUB_APP_ID === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['GITHUB_APP_ID'], message: `required with a GitHub App private key: ${APP_CHOICE}` });
+    return undefined;
+  }
+  if (env.GITHUB_APP_PRIVATE_KEY === undefined && env.GITHUB_APP_PRIVATE_KEY_FILE === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['GITHUB_APP_PRIVATE_KEY'], message: `required with GITHUB_APP_ID: ${APP_CHOICE}` });
+    return undefined;
+  }
+  const privateKey = loadPrivateKey(env, ctx);
+  return privateKey === undefined ? undefined : { kind: 'app', appId: Number(env.GITHUB_APP_ID), privateKey };
+}
+
+export const ingestionConfigSchema = z
+  .object({
+    ...serviceEnv,
+    ...kafkaEnv,
+    ...webhookEnv,
+    ...githubEnv,
+    PORT: port(7001),
+    /** Repository paths read as catalog files (comma-separated). */
+    CATALOG_FILE_PATHS: z
+      .string()
+      .default('catalog-info.yaml')
+      .transform((v) => v.split(',').map((p) => p.trim().replace(/^\/+/, '')).filter(Boolean))
+      .pipe(z.array(z.string().min(1)).min(1, 'at least one path')),
+    INGESTION_CONSUMER_GROUP: z.string().min(1).default('callboard-ingestion'),
+  })
+  .transform((env, ctx) => {
+    const githubAuth = resolveGithubAuth(env, ctx);
+    if (!githubAuth) return z.NEVER;
+    // The current secret first: it is the one that normally matches.
+    const webhookSecrets = [...new Set([env.GITHUB_WEBHOOK_SECRET, ...env.GITHUB_WEBHOOK_SECRETS])];
+    return { ...env, githubAuth, webhookSecrets };
+  });
+
+export type IngestionConfig = z.output<typeof ingestionConfigSchema>;

@@ -6,6 +6,7 @@ import { KafkaModule } from '@callboard/kafka';
 import { LoggingModule } from '@callboard/observability';
 import { GithubDeliveryConsumer } from './deliveries/github-delivery.consumer';
 import { ProcessPushUseCase } from './deliveries/process-push.use-case';
+import { GithubClientFactory } from './github/github-client.factory';
 import { GithubContentsRepository } from './github/github-contents.repository';
 import { HealthController } from './health/health.controller';
 import { ingestionConfigSchema } from './ingestion.config';
@@ -21,6 +22,6 @@ import { WebhookSignatureVerifier } from './webhooks/webhook-signature.verifier'
     TerminusModule,
   ],
   controllers: [GithubWebhookController, HealthController],
-  providers: [WebhookSignatureVerifier, ReceiveWebhookUseCase, GithubContentsRepository, ProcessPushUseCase, GithubDeliveryConsumer],
+  providers: [WebhookSignatureVerifier, ReceiveWebhookUseCase, GithubClientFactory, GithubContentsRepository, ProcessPushUseCase, GithubDeliveryConsumer],
 })
 export class IngestionModule {}

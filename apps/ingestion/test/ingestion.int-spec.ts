@@ -170,6 +170,17 @@ describe('ingestion service (real Kafka, GitHub stand-in)', () => {
     expect(afterRemoval.map((r) => r.status)).toEqual([404]);
   });
 
+  it('fails (and so retries) a delivery whose earlier file state GitHub refused to show, instead of skipping its removals', async () => {
+    github.createRepository('acme/refused');
+    github.commit('acme/refused', { files: { 'catalog-info.yaml': `${group('kept')}---\n${group('dropped')}` } });
+    const shrink = github.commit('acme/refused', { files: { 'catalog-info.yaml': group('kept') } });
+    // A refused credential (a revoked installation token, an exhausted rate limit) is not an answer about the file.
+    github.failNext(/^\/repos\/acme\/refused\/contents\//, 1, 403);
+    expect((await sendWebhook({ url: webhookUrl, secret: SECRET, event: 'push', payload: shrink.payload })).status).toBe(202);
+    await entityEvents.waitFor((m) => m.key === 'group:default/dropped' && m.json<{ type: string }>().type === 'removal');
+    expect(github.requests.filter((r) => r.path.startsWith('/repos/acme/refused/contents/')).map((r) => r.status)).toContain(403);
+  });
+
   it('reports its Kafka connection on /health', async () => {
     const response = await fetch(`${service.url}/health`);
     expect(response.status).toBe(200);

@@ -24,4 +24,11 @@ describe('parseEnv', () => {
     expect(message).toMatch(/GITHUB_WEBHOOK_SECRET: .*\(got "\*\*\*"\)/);
     expect(() => parseEnv(schema, {})).toThrow(/GITHUB_WEBHOOK_SECRET: required but not set/);
   });
+
+  it('lets a rule across variables explain itself when the variable it names is unset', () => {
+    const either = z.object({ A: z.string().optional(), B: z.string().optional() }).superRefine((env, ctx) => {
+      if (!env.A && !env.B) ctx.addIssue({ code: 'custom', path: ['A'], message: 'set A or B' });
+    });
+    expect(() => parseEnv(either, {})).toThrow(/^Invalid configuration: A: set A or B$/);
+  });
 });

@@ -62,7 +62,8 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, unk
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.join('.') || '(environment)';
     const given = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
-    if (given === undefined) return `${variable}: required but not set`;
+    // A rule across variables (custom) explains itself; anything else about an unset variable means it is missing.
+    if (given === undefined) return issue.code === 'custom' ? `${variable}: ${issue.message}` : `${variable}: required but not set`;
     return `${variable}: ${issue.message} (got ${JSON.stringify(secretSafe(String(issue.path[0]), given))})`;
   });
   throw new ConfigValidationError(`Invalid configuration: ${problems.join('; ')}`);

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { components } from '@octokit/openapi-types';
 import type { Commit as PushCommit, Organization, PushEvent, User } from '@octokit/webhooks-types';
+import {
+  AppInstallations,
+  type CreateAppOptions,
+  type CreatedApp,
+  type InstallationOptions,
+  type InstallationState,
+  type InstallationToken,
+} from './app-installations';
 import {
   blobSha,
   commitSha,
@@ -13,11 +22,14 @@ import {
   writeTrees,
   ZERO_SHA,
 } from './git-objects';
+import { OrgDirectory, type OrgRole, type TeamOptions, type TeamRole, type TeamState, type UserProfile, type UserState } from './org-directory';
+import { paginate } from './pagination';
 import { pushTemplates } from './webhook-examples';
 
 export { ZERO_SHA } from './git-objects';
 
 const DOCUMENTATION_URL = 'https://docs.github.com/rest';
+const RATE_LIMIT_DOCS = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api';
 const RATE_LIMIT = 5000;
 const API_VERSION = '2022-11-28';
 
@@ -28,9 +40,15 @@ export interface GitHubStandInOptions {
   org?: string;
   /** Host used for `html_url`s (web links) in payloads and responses. Default `https://github.com`. */
   htmlUrl?: string;
-  /** When set, push payloads carry `installation: { id, node_id }` like a GitHub App delivery. */
+  /**
+   * When set, push payloads carry `installation: { id, node_id }` like a GitHub App delivery.
+   * Without it, a push to a repository an installation (see `createInstallation`) covers
+   * carries that installation.
+   */
   installationId?: number;
-  /** Clock for commit timestamps (and so commit SHAs). Default: the real clock. */
+  /** Lifetime of installation tokens; GitHub's is one hour. Tests shorten it to force renewals. */
+  installationTokenLifetimeMs?: number;
+  /** Clock for commit timestamps (and so commit SHAs). Default: the real clock. Tokens and JWTs always use the real clock. */
   now?: () => Date;
 }
 
@@ -116,11 +134,27 @@ interface RepoState {
   blobs: Map<string, string>;
 }
 
-interface FailureRule {
+/** What a matching request gets instead of its normal answer (see the `...Next` test controls). */
+type Fault =
+  | { kind: 'status'; status: number }
+  | { kind: 'primary-rate-limit'; resetInSeconds: number }
+  | { kind: 'secondary-rate-limit'; status: 403 | 429; retryAfterSeconds: number }
+  | { kind: 'delay'; ms: number };
+
+interface FaultRule {
   pattern: RegExp;
   remaining: number;
-  status: number;
+  fault: Fault;
 }
+
+/** Who a request authenticated as. */
+type Principal =
+  | { kind: 'anonymous' }
+  | { kind: 'token' }
+  | { kind: 'installation'; installation: InstallationState; token: InstallationToken }
+  | { kind: 'app'; appId: number };
+
+type Schemas = components['schemas'];
 
 class HttpError extends Error {
   constructor(
@@ -141,6 +175,9 @@ interface RequestContext {
   /** Base URL the client used to reach us (from the Host header). */
   api: string;
   url: URL;
+  principal: Principal;
+  /** Parsed JSON request body (POST), or `{}`. */
+  body: Record<string, unknown>;
 }
 
 interface Reply {
@@ -155,6 +192,23 @@ interface Reply {
 function legacyNodeId(type: string, id: number): string {
   const s = `${type}${id}`;
   return Buffer.from(`${String(s.length).padStart(2, '0')}:${s}`).toString('base64');
+}
+
+/**
+ * The request's JSON body (`{}` when empty); undefined when it is not a JSON object. Bodies
+ * are small here (token requests), so they are read whole.
+ */
+async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isoSeconds(date: Date): string {
@@ -233,11 +287,17 @@ export class GitHubStandIn {
 
   private readonly owners = new Map<string, OwnerState>();
   private readonly repos = new Map<string, RepoState>();
-  private readonly users = new Map<string, { login: string; id: number }>();
-  private readonly failures: FailureRule[] = [];
+  /** Old `owner/name` (lower case) of a renamed or transferred repository -> its id, for GitHub's 301s. */
+  private readonly movedRepos = new Map<string, number>();
+  private readonly people: OrgDirectory;
+  private readonly apps: AppInstallations;
+  private readonly faults: FaultRule[] = [];
   private nextRepoId = 700_000_001;
   private nextOwnerId = 90_000_001;
-  private nextUserId = 80_000_001;
+  private rateLimit = RATE_LIMIT;
+  private rateWindowSeconds = 3600;
+  /** Only an explicitly configured limit refuses requests; the default just counts. */
+  private rateLimitEnforced = false;
   private rateWindowReset = 0;
   private rateUsed = 0;
 
@@ -250,7 +310,9 @@ export class GitHubStandIn {
     this.htmlBase = (options.htmlUrl ?? 'https://github.com').replace(/\/+$/, '');
     this.installationId = options.installationId;
     this.now = options.now ?? (() => new Date());
-    this.users.set('octocat', { login: 'octocat', id: 583231 });
+    // Real time, not `now`: that clock is the commits' (and so their SHAs'), and tokens expire in real time.
+    this.people = new OrgDirectory(() => new Date());
+    this.apps = new AppInstallations(() => new Date(), options.installationTokenLifetimeMs);
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -302,12 +364,65 @@ export class GitHubStandIn {
    * raw path (`/repos/acme/x/contents/a%2Fb.yaml`); the query string is not included.
    */
   failNext(path: RegExp, count: number, status = 500): void {
-    if (count > 0) this.failures.push({ pattern: path, remaining: count, status });
+    this.addFault(path, count, { kind: 'status', status });
+  }
+
+  /**
+   * The next `count` matching requests hit GitHub's primary rate limit: 403 with
+   * `x-ratelimit-remaining: 0` and `x-ratelimit-reset` `resetInSeconds` from now.
+   */
+  rateLimitNext(path: RegExp, count: number, options: { resetInSeconds?: number } = {}): void {
+    this.addFault(path, count, { kind: 'primary-rate-limit', resetInSeconds: options.resetInSeconds ?? 1 });
+  }
+
+  /** The next `count` matching requests hit a secondary rate limit: 403 (or 429) with `retry-after`. */
+  secondaryRateLimitNext(path: RegExp, count: number, options: { retryAfterSeconds?: number; status?: 403 | 429 } = {}): void {
+    this.addFault(path, count, { kind: 'secondary-rate-limit', status: options.status ?? 403, retryAfterSeconds: options.retryAfterSeconds ?? 1 });
+  }
+
+  /**
+   * The next `count` matching requests are answered only after `ms` (then normally, or with a
+   * failure rule that also matches). `Infinity` never answers: a client timeout.
+   */
+  delayNext(path: RegExp, count: number, ms: number): void {
+    this.addFault(path, count, { kind: 'delay', ms });
+  }
+
+  /**
+   * A real primary rate limit: `limit` requests per `windowSeconds`, counted from now; once
+   * used up, every request is refused (403, `x-ratelimit-remaining: 0`) until the window resets.
+   */
+  setRateLimit(limit: number, windowSeconds = 3600): void {
+    this.rateLimit = limit;
+    this.rateWindowSeconds = windowSeconds;
+    this.rateLimitEnforced = true;
+    this.rateWindowReset = Math.floor(Date.now() / 1000) + windowSeconds;
+    this.rateUsed = 0;
+  }
+
+  private addFault(pattern: RegExp, count: number, fault: Fault): void {
+    if (count > 0) this.faults.push({ pattern, remaining: count, fault });
+  }
+
+  /** Takes one use of the first rule of a kind matching the path. */
+  private takeFault(path: string, rawPath: string, kinds: Array<Fault['kind']>): Fault | undefined {
+    const rule = this.faults.find((f) => {
+      if (f.remaining <= 0 || !kinds.includes(f.fault.kind)) return false;
+      f.pattern.lastIndex = 0;
+      const hit = f.pattern.test(path);
+      f.pattern.lastIndex = 0;
+      return hit || f.pattern.test(rawPath);
+    });
+    if (!rule) return undefined;
+    rule.remaining -= 1;
+    if (rule.remaining <= 0) this.faults.splice(this.faults.indexOf(rule), 1);
+    return rule.fault;
   }
 
   // ---------------------------------------------------------------- repository state
 
-  createRepository(fullName: string, options: RepositoryOptions = {}): void {
+  /** Creates an empty repository; returns its id (what installations and payloads refer to). */
+  createRepository(fullName: string, options: RepositoryOptions = {}): number {
     const [ownerLogin, name] = this.splitFullName(fullName);
     const key = `${ownerLogin}/${name}`.toLowerCase();
     if (this.repos.has(key)) throw new Error(`Repository ${fullName} already exists`);
@@ -315,6 +430,7 @@ export class GitHubStandIn {
     const owner = this.ensureOwner(ownerLogin);
     const id = this.nextRepoId++;
     const now = this.now();
+    this.movedRepos.delete(key);
     this.repos.set(key, {
       id,
       nodeId: legacyNodeId('Repository', id),
@@ -333,12 +449,58 @@ export class GitHubStandIn {
       trees: new Map(),
       blobs: new Map(),
     });
+    return id;
   }
 
-  /** Removes a repository (subsequent API calls answer 404). */
+  /** Removes a repository (subsequent API calls answer 404); it leaves installations' selections. */
   deleteRepository(fullName: string): void {
     const repo = this.mustRepo(fullName);
     this.repos.delete(repo.fullName.toLowerCase());
+    this.apps.forgetRepository(repo.id);
+    for (const [oldName, id] of this.movedRepos) if (id === repo.id) this.movedRepos.delete(oldName);
+  }
+
+  /**
+   * Renames a repository. Like GitHub, the id stays and the old name answers
+   * `301 Moved Permanently` to `/repositories/{id}/...` until another repository takes it.
+   */
+  renameRepository(fullName: string, newName: string): void {
+    const repo = this.mustRepo(fullName);
+    this.moveRepository(repo, repo.owner, newName);
+  }
+
+  /**
+   * Transfers a repository to another owner (optionally renaming it). The id stays, the old
+   * name redirects, and it leaves the selections of installations on the old owner.
+   */
+  transferRepository(fullName: string, newOwner: string, newName?: string): void {
+    const repo = this.mustRepo(fullName);
+    const owner = this.ensureOwner(newOwner);
+    if (owner !== repo.owner) this.apps.forgetRepository(repo.id);
+    this.moveRepository(repo, owner, newName ?? repo.name);
+  }
+
+  /** Changes the default branch, which must exist (any name while the repository is empty). */
+  setDefaultBranch(fullName: string, branch: string): void {
+    const repo = this.mustRepo(fullName);
+    if (repo.commits.size > 0 && !repo.branches.has(branch)) throw new Error(`Unknown branch ${branch} in ${repo.fullName}`);
+    repo.defaultBranch = branch;
+    repo.updatedAt = this.now();
+  }
+
+  private moveRepository(repo: RepoState, owner: OwnerState, name: string): void {
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`Invalid repository name: ${name}`);
+    const oldKey = repo.fullName.toLowerCase();
+    const newKey = `${owner.login}/${name}`.toLowerCase();
+    if (newKey !== oldKey && this.repos.has(newKey)) throw new Error(`Repository ${owner.login}/${name} already exists`);
+    this.repos.delete(oldKey);
+    repo.owner = owner;
+    repo.name = name;
+    repo.fullName = `${owner.login}/${name}`;
+    repo.updatedAt = this.now();
+    this.repos.set(newKey, repo);
+    this.movedRepos.delete(newKey);
+    if (newKey !== oldKey) this.movedRepos.set(oldKey, repo.id);
   }
 
   /** Marks a repository archived (or not); the REST repository object reflects it. */
@@ -417,6 +579,137 @@ export class GitHubStandIn {
     return { before, after: sha, payload };
   }
 
+  // ---------------------------------------------------------------- GitHub Apps
+
+  /**
+   * Registers a GitHub App with a fresh RSA key pair (or `options.privateKey`). From then on
+   * the REST endpoints want a valid installation token (or the static `token`), and the App's
+   * endpoints a JWT signed with its key.
+   */
+  createApp(options: CreateAppOptions = {}): CreatedApp {
+    return this.apps.createApp(options);
+  }
+
+  /**
+   * Installs an App on an account (an organisation), for the named repositories or `'all'`
+   * of the account's (including later ones). Returns the installation id.
+   */
+  createInstallation(appId: number, account: string, repositories: string[] | 'all', options: InstallationOptions = {}): number {
+    const owner = this.ensureOwner(account);
+    return this.apps.createInstallation(appId, owner.login, repositories === 'all' ? 'all' : this.repoIdsOf(repositories, owner), options).id;
+  }
+
+  addInstallationRepositories(installationId: number, repositories: string[]): void {
+    this.apps.addRepositories(installationId, this.repoIdsOf(repositories, this.installationOwner(installationId)));
+  }
+
+  removeInstallationRepositories(installationId: number, repositories: string[]): void {
+    this.apps.removeRepositories(installationId, this.repoIdsOf(repositories, this.installationOwner(installationId)));
+  }
+
+  /** Switches an installation between `'all'` of the account's repositories and a selection. */
+  setInstallationRepositories(installationId: number, repositories: string[] | 'all'): void {
+    const owner = this.installationOwner(installationId);
+    this.apps.setRepositories(installationId, repositories === 'all' ? 'all' : this.repoIdsOf(repositories, owner));
+  }
+
+  /** Suspends an installation: its tokens and token requests get 403 until unsuspended. */
+  suspendInstallation(installationId: number): void {
+    this.apps.suspend(installationId);
+  }
+
+  unsuspendInstallation(installationId: number): void {
+    this.apps.unsuspend(installationId);
+  }
+
+  /** Uninstalls the App from the account: its tokens stop working (401), the installation 404s. */
+  deleteInstallation(installationId: number): void {
+    this.apps.delete(installationId);
+  }
+
+  /** Lifetime of tokens issued from now on (GitHub's: one hour). */
+  setInstallationTokenLifetime(ms: number): void {
+    this.apps.tokenLifetimeMs = ms;
+  }
+
+  /** Expires every token already issued (for one installation, or all), as an hour passing would. */
+  expireInstallationTokens(installationId?: number): void {
+    this.apps.expireTokens(installationId);
+  }
+
+  /** Installation tokens issued so far, oldest first: `{ token, installationId, issuedAt, expiresAt }`. */
+  installationTokens(installationId?: number): InstallationToken[] {
+    return this.apps.issuedTokens(installationId);
+  }
+
+  private installationOwner(installationId: number): OwnerState {
+    const installation = this.apps.installation(installationId);
+    if (!installation) throw new Error(`Unknown installation ${installationId}`);
+    return this.ensureOwner(installation.account);
+  }
+
+  private repoIdsOf(repositories: string[], owner: OwnerState): number[] {
+    return repositories.map((name) => {
+      const repo = this.mustRepo(name.includes('/') ? name : `${owner.login}/${name}`);
+      if (repo.owner !== owner) throw new Error(`${repo.fullName} does not belong to ${owner.login}`);
+      return repo.id;
+    });
+  }
+
+  // ---------------------------------------------------------------- organisation people
+
+  /** Creates or updates a user's profile (`name`, `email`), as `GET /users/{login}` shows it. */
+  setUser(login: string, profile: UserProfile = {}): void {
+    this.people.ensureUser(login, profile);
+  }
+
+  /** Adds someone to an organisation (created if needed), or changes their role. */
+  addOrgMember(org: string, login: string, options: UserProfile & { role?: OrgRole } = {}): void {
+    const owner = this.ensureOwner(org);
+    const { role, ...profile } = options;
+    this.people.addMember(owner.login, login, role, profile);
+  }
+
+  /** Removes someone from an organisation and from all of its teams. */
+  removeOrgMember(org: string, login: string): void {
+    this.people.removeMember(this.mustOrg(org).login, login);
+  }
+
+  /** Creates a team (optionally under `parent`, a slug); returns its slug. */
+  createTeam(org: string, name: string, options: TeamOptions = {}): string {
+    return this.people.createTeam(this.ensureOwner(org).login, name, options).slug;
+  }
+
+  /** Renames a team; returns the new slug (the old one then 404s, as on GitHub). */
+  renameTeam(org: string, slug: string, newName: string): string {
+    return this.people.renameTeam(this.mustOrg(org).login, slug, newName).slug;
+  }
+
+  /** Deletes a team and its child teams; returns the deleted slugs. */
+  deleteTeam(org: string, slug: string): string[] {
+    return this.people.deleteTeam(this.mustOrg(org).login, slug).map((t) => t.slug);
+  }
+
+  /** Sets (or, with `null`, clears) a team's parent team. */
+  setTeamParent(org: string, slug: string, parentSlug: string | null): void {
+    this.people.setParent(this.mustOrg(org).login, slug, parentSlug);
+  }
+
+  /** Adds someone to a team (and so to the organisation), or changes their team role. */
+  addTeamMember(org: string, slug: string, login: string, role: TeamRole = 'member'): void {
+    this.people.addTeamMember(this.mustOrg(org).login, slug, login, role);
+  }
+
+  removeTeamMember(org: string, slug: string, login: string): void {
+    this.people.removeTeamMember(this.mustOrg(org).login, slug, login);
+  }
+
+  private mustOrg(login: string): OwnerState {
+    const owner = this.owners.get(login.toLowerCase());
+    if (!owner) throw new Error(`Unknown organisation ${login}`);
+    return owner;
+  }
+
   // ---------------------------------------------------------------- payloads
 
   private pushPayload(
@@ -468,10 +761,11 @@ export class GitHubStandIn {
     };
     if (repo.owner.type === 'Organization') payload.organization = this.organizationObject(repo.owner, templates.organization);
     else delete payload.organization;
-    if (this.installationId !== undefined) {
+    const installationId = this.installationId ?? this.apps.installationCovering({ id: repo.id, ownerLogin: repo.owner.login })?.id;
+    if (installationId !== undefined) {
       payload.installation = {
-        id: this.installationId,
-        node_id: legacyNodeId('IntegrationInstallation', this.installationId),
+        id: installationId,
+        node_id: legacyNodeId('IntegrationInstallation', installationId),
       };
     } else {
       delete payload.installation;
@@ -611,14 +905,8 @@ export class GitHubStandIn {
     return owner;
   }
 
-  private ensureUser(login: string): { login: string; id: number } {
-    const key = login.toLowerCase();
-    let user = this.users.get(key);
-    if (!user) {
-      user = { login, id: this.nextUserId++ };
-      this.users.set(key, user);
-    }
-    return user;
+  private ensureUser(login: string): UserState {
+    return this.people.ensureUser(login);
   }
 
   private identity(author?: PusherIdentity): GitIdentity & { login: string } {
@@ -678,6 +966,14 @@ export class GitHubStandIn {
   // ---------------------------------------------------------------- HTTP
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.handle(req, res).catch((error: unknown) => {
+      // Only a bug in the stand-in gets here; answer rather than leave the client hanging.
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end(`Stand-in error: ${String(error)}`);
+      else res.destroy();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stand-in.invalid');
     const rawPath = url.pathname;
     const segments = rawPath
@@ -700,6 +996,8 @@ export class GitHubStandIn {
     const hostHeader = req.headers.host;
     const api = hostHeader ? `http://${hostHeader}` : this.apiBase;
     const send = (reply: Reply) => {
+      // A delayed answer may find its client gone (timed out) or the stand-in stopped.
+      if (res.destroyed || res.writableEnded) return;
       const status = reply.status ?? 200;
       record.status = status;
       const headers: Record<string, string> = {
@@ -715,64 +1013,112 @@ export class GitHubStandIn {
       res.writeHead(status, headers);
       res.end(method === 'HEAD' ? undefined : text);
     };
+    const error = (status: number, message: string, documentationUrl = DOCUMENTATION_URL): Reply => ({
+      status,
+      body: { message, documentation_url: documentationUrl, status: String(status) },
+    });
 
-    // Drain any request body; the stand-in only serves reads.
-    req.resume();
+    const body = await readJsonBody(req);
+    const delay = this.takeFault(path, rawPath, ['delay']);
+    if (delay?.kind === 'delay') {
+      // Never answered: the client's timeout (or stop()) ends the request.
+      if (!Number.isFinite(delay.ms)) return;
+      await new Promise((resolve) => setTimeout(resolve, delay.ms));
+    }
     try {
-      if (this.token) {
-        const match = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '');
-        if (!match || match[1].trim() !== this.token) {
-          send({ status: 401, body: { message: 'Bad credentials', documentation_url: DOCUMENTATION_URL, status: '401' } });
-          return;
-        }
-      }
-      const failure = this.failures.find((f) => {
-        if (f.remaining <= 0) return false;
-        f.pattern.lastIndex = 0;
-        const hit = f.pattern.test(path);
-        f.pattern.lastIndex = 0;
-        return hit || f.pattern.test(rawPath);
-      });
-      if (failure) {
-        failure.remaining -= 1;
-        if (failure.remaining <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
-        send({
-          status: failure.status,
-          body: {
-            message: STATUS_CODES[failure.status] ?? 'Error',
-            documentation_url: DOCUMENTATION_URL,
-            status: String(failure.status),
-          },
-        });
+      if (body === undefined) throw new HttpError(400, 'Problems parsing JSON');
+      const principal = this.authenticate(req.headers.authorization, segments);
+      if (this.quotaExhausted()) {
+        send(this.primaryRateLimitReply(principal, this.rateWindowReset));
         return;
       }
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(404, 'Not Found');
-      send(this.route({ method, segments, query, accept, api, url }));
-    } catch (error) {
-      if (error instanceof HttpError) {
+      const fault = this.takeFault(path, rawPath, ['status', 'primary-rate-limit', 'secondary-rate-limit']);
+      if (fault?.kind === 'status') {
+        send(error(fault.status, STATUS_CODES[fault.status] ?? 'Error'));
+      } else if (fault?.kind === 'primary-rate-limit') {
+        send(this.primaryRateLimitReply(principal, Math.floor(Date.now() / 1000) + fault.resetInSeconds));
+      } else if (fault?.kind === 'secondary-rate-limit') {
         send({
-          status: error.status,
-          body: { message: error.message, documentation_url: DOCUMENTATION_URL, status: String(error.status) },
+          ...error(
+            fault.status,
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
+            `${RATE_LIMIT_DOCS}#about-secondary-rate-limits`,
+          ),
+          headers: { 'retry-after': String(fault.retryAfterSeconds) },
         });
+      } else {
+        send(this.route({ method, segments, query, accept, api, url, principal, body }));
+      }
+    } catch (caught) {
+      if (caught instanceof HttpError) {
+        send(error(caught.status, caught.message));
       } else {
         send({
           status: 500,
-          body: { message: `Stand-in error: ${error instanceof Error ? error.message : String(error)}`, status: '500' },
+          body: { message: `Stand-in error: ${caught instanceof Error ? caught.message : String(caught)}`, status: '500' },
         });
       }
     }
   }
 
-  private rateLimitHeaders(): Record<string, string> {
+  /** GitHub's App endpoints, which take the App's JWT rather than a token. */
+  private isAppRoute(segments: string[]): boolean {
+    const [first, , , fourth] = segments;
+    if (first === 'app') return true;
+    if ((first === 'orgs' || first === 'users') && segments.length === 3 && segments[2] === 'installation') return true;
+    return first === 'repos' && segments.length === 4 && fourth === 'installation';
+  }
+
+  private authenticate(authorization: string | undefined, segments: string[]): Principal {
+    const credentials = /^(?:token|bearer)\s+(.+)$/i.exec(authorization ?? '')?.[1].trim();
+    if (this.isAppRoute(segments)) {
+      const verdict = this.apps.verifyJwt(credentials ?? '');
+      if (!verdict.ok) throw new HttpError(401, verdict.message);
+      return { kind: 'app', appId: verdict.app.id };
+    }
+    if (!this.token && !this.apps.hasApps) return { kind: 'anonymous' };
+    if (credentials !== undefined && credentials === this.token) return { kind: 'token' };
+    const check = credentials === undefined ? undefined : this.apps.checkToken(credentials);
+    if (check?.ok) return { kind: 'installation', installation: check.installation, token: check.token };
+    if (check) throw new HttpError(check.status, check.message);
+    throw new HttpError(401, 'Bad credentials');
+  }
+
+  /** Rolls the rate-limit window; true when an enforced limit is used up. */
+  private quotaExhausted(): boolean {
     const nowSeconds = Math.floor(Date.now() / 1000);
     if (nowSeconds >= this.rateWindowReset) {
-      this.rateWindowReset = nowSeconds + 3600;
+      this.rateWindowReset = nowSeconds + this.rateWindowSeconds;
       this.rateUsed = 0;
     }
+    return this.rateLimitEnforced && this.rateUsed >= this.rateLimit;
+  }
+
+  private primaryRateLimitReply(principal: Principal, resetAt: number): Reply {
+    const who =
+      principal.kind === 'installation' ? `installation ID ${principal.installation.id}` : principal.kind === 'anonymous' ? '127.0.0.1' : 'user ID 583231';
+    return {
+      status: 403,
+      body: {
+        message: `API rate limit exceeded for ${who}. If you reach out to GitHub Support for help, please include the request ID.`,
+        documentation_url: `${RATE_LIMIT_DOCS}#about-primary-rate-limits`,
+        status: '403',
+      },
+      headers: {
+        'x-ratelimit-limit': String(this.rateLimit),
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-used': String(this.rateLimit),
+        'x-ratelimit-reset': String(resetAt),
+      },
+    };
+  }
+
+  private rateLimitHeaders(): Record<string, string> {
+    this.quotaExhausted();
     this.rateUsed += 1;
     return {
-      'x-ratelimit-limit': String(RATE_LIMIT),
-      'x-ratelimit-remaining': String(Math.max(0, RATE_LIMIT - this.rateUsed)),
+      'x-ratelimit-limit': String(this.rateLimit),
+      'x-ratelimit-remaining': String(Math.max(0, this.rateLimit - this.rateUsed)),
       'x-ratelimit-reset': String(this.rateWindowReset),
       'x-ratelimit-used': String(this.rateUsed),
       'x-ratelimit-resource': 'core',
@@ -781,27 +1127,70 @@ export class GitHubStandIn {
 
   private route(ctx: RequestContext): Reply {
     const s = ctx.segments;
+    // The stand-in serves reads; the one write it knows is the token exchange.
+    const tokenExchange = s[0] === 'app' && s.length === 4 && s[1] === 'installations' && s[3] === 'access_tokens';
+    if (tokenExchange ? ctx.method !== 'POST' : ctx.method !== 'GET' && ctx.method !== 'HEAD') throw new HttpError(404, 'Not Found');
     if (s.length === 0) {
       return {
         body: {
           current_user_url: `${ctx.api}/user`,
+          installation_repositories_url: `${ctx.api}/installation/repositories`,
           organization_repositories_url: `${ctx.api}/orgs/{org}/repos{?type,page,per_page,sort}`,
+          organization_teams_url: `${ctx.api}/orgs/{org}/teams`,
           rate_limit_url: `${ctx.api}/rate_limit`,
           repository_url: `${ctx.api}/repos/{owner}/{repo}`,
+          user_url: `${ctx.api}/users/{user}`,
         },
       };
     }
     if (s[0] === 'rate_limit' && s.length === 1) return { body: this.rateLimitBody() };
+    if (s[0] === 'app') return this.appRoute(s.slice(1), ctx);
+    if ((s[0] === 'orgs' || s[0] === 'users') && s.length === 3 && s[2] === 'installation') {
+      return { body: this.installationJson(this.appInstallationOn(ctx, s[1]), ctx.api) };
+    }
+    if (s[0] === 'installation' && s[1] === 'repositories' && s.length === 2) return this.installationRepositories(ctx);
+    if (s[0] === 'users' && s.length === 2) return { body: this.publicUserJson(s[1], ctx.api) };
     if (s[0] === 'orgs' && s.length === 2) return { body: this.orgJson(this.mustOwner(s[1]), ctx.api) };
     if (s[0] === 'orgs' && s.length === 3 && s[2] === 'repos') return this.orgRepos(s[1], ctx);
+    if (s[0] === 'orgs' && s.length >= 3 && (s[2] === 'members' || s[2] === 'teams')) return this.orgPeopleRoute(s[1], s.slice(2), ctx);
     if (s[0] === 'raw' && s.length >= 5) return this.rawFile(s, ctx);
+    if (s[0] === 'repositories' && s.length >= 2) {
+      const repo = [...this.repos.values()].find((r) => String(r.id) === s[1]);
+      if (!repo || !this.canSee(ctx.principal, repo)) throw new HttpError(404, 'Not Found');
+      return this.repoRoute(repo, s.slice(2), ctx);
+    }
     if (s[0] !== 'repos' || s.length < 3) throw new HttpError(404, 'Not Found');
 
-    const repo = this.repos.get(`${s[1]}/${s[2]}`.toLowerCase());
-    if (!repo) throw new HttpError(404, 'Not Found');
+    const key = `${s[1]}/${s[2]}`.toLowerCase();
     const rest = s.slice(3);
+    const repo = this.repos.get(key);
+    if (rest.length === 1 && rest[0] === 'installation') {
+      const installation = repo && this.appPrincipalInstallations(ctx).find((i) => this.apps.covers(i, this.repoRef(repo)));
+      if (!installation) throw new HttpError(404, 'Not Found');
+      return { body: this.installationJson(installation, ctx.api) };
+    }
+    if (repo) {
+      if (!this.canSee(ctx.principal, repo)) throw new HttpError(404, 'Not Found');
+      return this.repoRoute(repo, rest, ctx);
+    }
+    const movedId = this.movedRepos.get(key);
+    const moved = movedId === undefined ? undefined : [...this.repos.values()].find((r) => r.id === movedId);
+    if (moved && this.canSee(ctx.principal, moved)) {
+      // GitHub's answer for an old name: clients (fetch, Octokit) follow it to the repository's id URL.
+      const location = `${ctx.api}/repositories/${moved.id}${rest.map((p) => `/${encodeURIComponent(p)}`).join('')}${ctx.url.search}`;
+      return {
+        status: 301,
+        body: { message: 'Moved Permanently', url: location, documentation_url: 'https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects' },
+        headers: { location },
+      };
+    }
+    throw new HttpError(404, 'Not Found');
+  }
+
+  private repoRoute(repo: RepoState, rest: string[], ctx: RequestContext): Reply {
     if (rest.length === 0) return { body: this.repoJson(repo, ctx.api) };
     const [resource, ...tail] = rest;
+    if (['contents', 'commits', 'branches', 'git'].includes(resource)) this.requirePermission(ctx.principal, 'contents');
     switch (resource) {
       case 'contents':
         return this.contents(repo, tail.join('/'), ctx);
@@ -819,6 +1208,241 @@ export class GitHubStandIn {
     throw new HttpError(404, 'Not Found');
   }
 
+  private repoRef(repo: RepoState): { id: number; ownerLogin: string } {
+    return { id: repo.id, ownerLogin: repo.owner.login };
+  }
+
+  /** Installation tokens only reach their installation's repositories; the rest do not exist for them. */
+  private canSee(principal: Principal, repo: RepoState): boolean {
+    return principal.kind !== 'installation' || this.apps.covers(principal.installation, this.repoRef(repo), principal.token);
+  }
+
+  /** GitHub's answer when an installation lacks the permission an endpoint needs. */
+  private requirePermission(principal: Principal, permission: 'contents' | 'members'): void {
+    if (principal.kind === 'installation' && !principal.installation.permissions[permission]) {
+      throw new HttpError(403, 'Resource not accessible by integration');
+    }
+  }
+
+  // ---------------------------------------------------------------- App endpoints
+
+  private appPrincipalInstallations(ctx: RequestContext): InstallationState[] {
+    if (ctx.principal.kind !== 'app') throw new HttpError(401, 'A JSON web token could not be decoded');
+    return this.apps.installationsOf(ctx.principal.appId);
+  }
+
+  private appInstallationOn(ctx: RequestContext, account: string): InstallationState {
+    const installation = this.appPrincipalInstallations(ctx).find((i) => i.account.toLowerCase() === account.toLowerCase());
+    if (!installation) throw new HttpError(404, 'Not Found');
+    return installation;
+  }
+
+  /** `/app`, `/app/installations[/{id}[/access_tokens]]` (JWT-authenticated). */
+  private appRoute(rest: string[], ctx: RequestContext): Reply {
+    const installations = this.appPrincipalInstallations(ctx);
+    const app = ctx.principal.kind === 'app' ? this.apps.app(ctx.principal.appId) : undefined;
+    if (!app) throw new HttpError(404, 'Not Found');
+    if (rest.length === 0) return { body: this.appJson(app.id, ctx.api) };
+    if (rest[0] !== 'installations') throw new HttpError(404, 'Not Found');
+    if (rest.length === 1) {
+      const page = paginate(installations, { api: ctx.api, pathname: ctx.url.pathname, query: ctx.query });
+      return { body: page.items.map((i) => this.installationJson(i, ctx.api)), headers: page.headers };
+    }
+    const installation = installations.find((i) => String(i.id) === rest[1]);
+    if (!installation) throw new HttpError(404, 'Not Found');
+    if (rest.length === 2) return { body: this.installationJson(installation, ctx.api) };
+    if (rest.length === 3 && rest[2] === 'access_tokens') return this.accessToken(installation, ctx);
+    throw new HttpError(404, 'Not Found');
+  }
+
+  private accessToken(installation: InstallationState, ctx: RequestContext): Reply {
+    if (installation.suspendedAt) throw new HttpError(403, 'This installation has been suspended');
+    const covered = this.coveredRepos(installation);
+    const { repositories, repository_ids: repositoryIds } = ctx.body;
+    let scope: RepoState[] | undefined;
+    if (Array.isArray(repositories) || Array.isArray(repositoryIds)) {
+      const names = Array.isArray(repositories) ? repositories.map((r) => String(r).toLowerCase()) : [];
+      const ids = Array.isArray(repositoryIds) ? repositoryIds.map(Number) : [];
+      scope = covered.filter((r) => names.includes(r.name.toLowerCase()) || ids.includes(r.id));
+      if (scope.length !== names.length + ids.length) {
+        throw new HttpError(422, 'There is at least one repository that does not exist or is not accessible to the parent installation.');
+      }
+    }
+    const token = this.apps.issueToken(installation, scope?.map((r) => r.id));
+    const body: Schemas['installation-token'] = {
+      token: token.token,
+      expires_at: isoSeconds(new Date(token.expiresAt)),
+      permissions: installation.permissions,
+      repository_selection: scope ? 'selected' : installation.selection,
+      ...(scope ? { repositories: scope.map((r) => this.repoJson(r, ctx.api) as Schemas['repository']) } : {}),
+    };
+    return { status: 201, body };
+  }
+
+  private coveredRepos(installation: InstallationState, token?: InstallationToken): RepoState[] {
+    return [...this.repos.values()].filter((r) => this.apps.covers(installation, this.repoRef(r), token)).sort((a, b) => a.id - b.id);
+  }
+
+  /** `GET /installation/repositories`: what an installation token reaches, paginated. */
+  private installationRepositories(ctx: RequestContext): Reply {
+    const principal = ctx.principal;
+    if (principal.kind !== 'installation') {
+      throw new HttpError(403, 'You must authenticate with an installation access token in order to list repositories for an installation.');
+    }
+    const repos = this.coveredRepos(principal.installation, principal.token);
+    const page = paginate(repos, { api: ctx.api, pathname: ctx.url.pathname, query: ctx.query });
+    return {
+      body: {
+        total_count: page.total,
+        repository_selection: principal.token.repositoryIds ? 'selected' : principal.installation.selection,
+        repositories: page.items.map((r) => this.repoJson(r, ctx.api)),
+      },
+      headers: page.headers,
+    };
+  }
+
+  private appJson(appId: number, api: string): NonNullable<Schemas['integration']> {
+    const app = this.apps.app(appId)!;
+    return {
+      id: app.id,
+      slug: app.slug,
+      node_id: legacyNodeId('Integration', app.id),
+      client_id: app.clientId,
+      owner: this.ownerObject(this.ensureOwner(app.ownerLogin), api),
+      name: app.name,
+      description: null,
+      external_url: `${this.htmlBase}/${app.ownerLogin}`,
+      html_url: `${this.htmlBase}/apps/${app.slug}`,
+      created_at: isoSeconds(app.createdAt),
+      updated_at: isoSeconds(app.updatedAt),
+      permissions: app.permissions,
+      events: app.events,
+      installations_count: this.apps.installationsOf(app.id).length,
+    };
+  }
+
+  private installationJson(installation: InstallationState, api: string): Schemas['installation'] {
+    const app = this.apps.app(installation.appId)!;
+    const account = this.ensureOwner(installation.account);
+    return {
+      id: installation.id,
+      account: this.ownerObject(account, api),
+      repository_selection: installation.selection,
+      access_tokens_url: `${api}/app/installations/${installation.id}/access_tokens`,
+      repositories_url: `${api}/installation/repositories`,
+      html_url: `${this.htmlBase}/organizations/${account.login}/settings/installations/${installation.id}`,
+      app_id: app.id,
+      app_slug: app.slug,
+      target_id: account.id,
+      target_type: account.type,
+      permissions: installation.permissions,
+      events: installation.events,
+      created_at: isoSeconds(installation.createdAt),
+      updated_at: isoSeconds(installation.updatedAt),
+      single_file_name: null,
+      has_multiple_single_files: false,
+      single_file_paths: [],
+      suspended_by: installation.suspendedBy ? this.userObject(installation.suspendedBy, api) : null,
+      suspended_at: installation.suspendedAt ? isoSeconds(installation.suspendedAt) : null,
+    };
+  }
+
+  // ---------------------------------------------------------------- organisation people endpoints
+
+  /** `/orgs/{org}/members`, `/orgs/{org}/teams[/{slug}[/members]]`. */
+  private orgPeopleRoute(login: string, rest: string[], ctx: RequestContext): Reply {
+    const org = this.mustOwner(login);
+    const principal = ctx.principal;
+    if (principal.kind === 'installation' && principal.installation.account.toLowerCase() !== org.login.toLowerCase()) {
+      throw new HttpError(404, 'Not Found');
+    }
+    this.requirePermission(principal, 'members');
+    const list = <T>(items: T[]): Reply => {
+      const page = paginate(items, { api: ctx.api, pathname: ctx.url.pathname, query: ctx.query });
+      return { body: page.items, headers: page.headers };
+    };
+    if (rest[0] === 'members' && rest.length === 1) {
+      const role = ctx.query.role ?? 'all';
+      if (role !== 'all' && role !== 'admin' && role !== 'member') throw new HttpError(422, `role must be one of all, admin, member`);
+      return list(this.people.membersOf(org.login, role).map((u) => this.userObject(u.login, ctx.api)));
+    }
+    if (rest[0] !== 'teams') throw new HttpError(404, 'Not Found');
+    if (rest.length === 1) return list(this.people.teamsOf(org.login).map((t) => this.teamJson(t, ctx.api)));
+    const team = this.people.team(org.login, rest[1]);
+    if (!team) throw new HttpError(404, 'Not Found');
+    if (rest.length === 2) return { body: this.teamFullJson(team, ctx.api) };
+    if (rest.length === 3 && rest[2] === 'members') {
+      const role = ctx.query.role ?? 'all';
+      if (role !== 'all' && role !== 'member' && role !== 'maintainer') throw new HttpError(422, `role must be one of all, member, maintainer`);
+      return list(this.people.teamMembers(team, role).map((m) => this.userObject(m.user.login, ctx.api)));
+    }
+    throw new HttpError(404, 'Not Found');
+  }
+
+  private teamSimpleJson(team: TeamState, api: string): Schemas['team-simple'] {
+    const org = this.owners.get(team.orgKey)!;
+    const base = `${api}/organizations/${org.id}/team/${team.id}`;
+    return {
+      id: team.id,
+      node_id: legacyNodeId('Team', team.id),
+      url: base,
+      members_url: `${base}/members{/member}`,
+      name: team.name,
+      description: team.description,
+      permission: 'pull',
+      privacy: team.privacy,
+      notification_setting: 'notifications_enabled',
+      html_url: `${this.htmlBase}/orgs/${org.login}/teams/${team.slug}`,
+      repositories_url: `${base}/repos`,
+      slug: team.slug,
+    };
+  }
+
+  private teamJson(team: TeamState, api: string): Schemas['team'] {
+    const parent = team.parentId === null ? undefined : this.people.teamById(team.parentId);
+    return { ...this.teamSimpleJson(team, api), parent: parent ? this.teamSimpleJson(parent, api) : null };
+  }
+
+  private teamFullJson(team: TeamState, api: string): Schemas['team-full'] {
+    return {
+      ...this.teamJson(team, api),
+      privacy: team.privacy,
+      notification_setting: 'notifications_enabled',
+      members_count: this.people.teamMembers(team).length,
+      repos_count: 0,
+      created_at: isoSeconds(team.createdAt),
+      updated_at: isoSeconds(team.updatedAt),
+      organization: this.orgJson(this.owners.get(team.orgKey)!, api),
+    };
+  }
+
+  /** `GET /users/{login}`: a user's public profile, or an organisation's. */
+  private publicUserJson(login: string, api: string): Schemas['public-user'] {
+    const user = this.people.user(login);
+    const org = user ? undefined : this.owners.get(login.toLowerCase());
+    if (!user && !org) throw new HttpError(404, 'Not Found');
+    const base = user ? this.userObject(user.login, api) : this.ownerObject(org!, api);
+    const created = user?.createdAt ?? new Date('2020-01-01T00:00:00Z');
+    return {
+      ...base,
+      user_view_type: 'public',
+      name: user ? user.name : org!.login,
+      company: null,
+      blog: '',
+      location: null,
+      email: user ? user.email : null,
+      hireable: null,
+      bio: null,
+      twitter_username: null,
+      public_repos: [...this.repos.values()].filter((r) => !r.private && r.owner.login.toLowerCase() === login.toLowerCase()).length,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      created_at: isoSeconds(created),
+      updated_at: isoSeconds(user?.updatedAt ?? created),
+    };
+  }
+
   private mustOwner(login: string): OwnerState {
     const owner = this.owners.get(login.toLowerCase());
     if (!owner) throw new HttpError(404, 'Not Found');
@@ -834,7 +1458,7 @@ export class GitHubStandIn {
 
   private rateLimitBody(): unknown {
     const used = this.rateUsed;
-    const core = { limit: RATE_LIMIT, used, remaining: Math.max(0, RATE_LIMIT - used), reset: this.rateWindowReset, resource: 'core' };
+    const core = { limit: this.rateLimit, used, remaining: Math.max(0, this.rateLimit - used), reset: this.rateWindowReset, resource: 'core' };
     const other = (resource: string, limit: number) => ({ limit, used: 0, remaining: limit, reset: this.rateWindowReset, resource });
     return {
       resources: {
@@ -848,7 +1472,7 @@ export class GitHubStandIn {
     };
   }
 
-  private orgJson(owner: OwnerState, api: string): unknown {
+  private orgJson(owner: OwnerState, api: string): Schemas['team-organization'] {
     const repos = [...this.repos.values()].filter((r) => r.owner === owner);
     return {
       ...this.organizationObject(owner, pushTemplates().organization),
@@ -859,8 +1483,14 @@ export class GitHubStandIn {
       public_repos: repos.filter((r) => !r.private).length,
       total_private_repos: repos.filter((r) => r.private).length,
       type: 'Organization',
+      has_organization_projects: true,
+      has_repository_projects: true,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
       created_at: '2020-01-01T00:00:00Z',
       updated_at: '2020-01-01T00:00:00Z',
+      archived_at: null,
     };
   }
 
@@ -930,10 +1560,8 @@ export class GitHubStandIn {
 
   private orgRepos(login: string, ctx: RequestContext): Reply {
     const owner = this.mustOwner(login);
-    const perPage = Math.min(100, Math.max(1, Number.parseInt(ctx.query.per_page ?? '30', 10) || 30));
-    const page = Math.max(1, Number.parseInt(ctx.query.page ?? '1', 10) || 1);
     const type = ctx.query.type ?? 'all';
-    let repos = [...this.repos.values()].filter((r) => r.owner === owner);
+    let repos = [...this.repos.values()].filter((r) => r.owner === owner && this.canSee(ctx.principal, r));
     if (type === 'public') repos = repos.filter((r) => !r.private);
     if (type === 'private') repos = repos.filter((r) => r.private);
     const sort = ctx.query.sort ?? 'created';
@@ -952,20 +1580,8 @@ export class GitHubStandIn {
       const c = ka < kb ? -1 : ka > kb ? 1 : 0;
       return direction === 'asc' ? c : -c;
     });
-    const lastPage = Math.max(1, Math.ceil(repos.length / perPage));
-    const items = repos.slice((page - 1) * perPage, page * perPage).map((r) => this.repoJson(r, ctx.api));
-    const link = (p: number) => {
-      const u = new URL(`${ctx.api}${ctx.url.pathname}`);
-      for (const [k, v] of Object.entries(ctx.query)) u.searchParams.set(k, v);
-      u.searchParams.set('per_page', String(perPage));
-      u.searchParams.set('page', String(p));
-      return u.toString();
-    };
-    const links: string[] = [];
-    if (page > 1) links.push(`<${link(Math.min(page - 1, lastPage))}>; rel="prev"`);
-    if (page < lastPage) links.push(`<${link(page + 1)}>; rel="next"`, `<${link(lastPage)}>; rel="last"`);
-    if (page > 1) links.push(`<${link(1)}>; rel="first"`);
-    return { body: items, headers: links.length ? { link: links.join(', ') } : {} };
+    const page = paginate(repos, { api: ctx.api, pathname: ctx.url.pathname, query: ctx.query });
+    return { body: page.items.map((r) => this.repoJson(r, ctx.api)), headers: page.headers };
   }
 
   private isRaw(ctx: RequestContext): boolean {
@@ -1030,8 +1646,9 @@ export class GitHubStandIn {
 
   /** `GET /raw/{owner}/{repo}/{sha}/{path}`: where `download_url`s point (not a GitHub API route). */
   private rawFile(s: string[], ctx: RequestContext): Reply {
-    void ctx;
     const repo = this.repos.get(`${s[1]}/${s[2]}`.toLowerCase());
+    if (repo && !this.canSee(ctx.principal, repo)) throw new HttpError(404, 'Not Found');
+    if (repo) this.requirePermission(ctx.principal, 'contents');
     const commit = repo ? this.resolveCommit(repo, s[3]) : undefined;
     const content = commit?.files.get(s.slice(4).join('/'));
     if (content === undefined) throw new HttpError(404, 'Not Found');

@@ -9,5 +9,15 @@ export {
   type RepositoryOptions,
 } from './github-stand-in';
 export { blobSha, EMPTY_TREE_SHA } from './git-objects';
+export { generateAppKeyPair, JWT_ERRORS, signAppJwt, verifyAppJwt, type AppKeyPair } from './app-jwt';
+export {
+  DEFAULT_INSTALLATION_TOKEN_LIFETIME_MS,
+  type CreateAppOptions,
+  type CreatedApp,
+  type InstallationOptions,
+  type InstallationToken,
+  type Permissions,
+} from './app-installations';
+export { teamSlug, type OrgRole, type TeamOptions, type TeamPrivacy, type TeamRole, type UserProfile } from './org-directory';
 export { sendWebhook, signWebhookBody, type SendWebhookOptions, type SendWebhookResult } from './webhook-sender';
 export { defaultExampleOrgDir, loadExampleOrg, type LoadExampleOrgOptions } from './example-org';

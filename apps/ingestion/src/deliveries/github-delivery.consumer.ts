@@ -3,6 +3,7 @@ import { ServerKafka } from '@nestjs/microservices';
 import { GithubDeliveryV1, githubDeliveryV1Schema, TOPICS } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
 import { ConsumedMessage, contractConsumerServer, EventPublisher, PermanentProcessingError } from '@callboard/kafka';
+import { GithubAppNotInstalledError } from '../github/github-client.factory';
 import type { IngestionConfig } from '../ingestion.config';
 import { ProcessPushUseCase } from './process-push.use-case';
 import { pushEventSchema } from './push-event';
@@ -40,7 +41,12 @@ export class GithubDeliveryConsumer {
         if (!push.success) {
           throw new PermanentProcessingError(`push payload lacks required fields: ${push.error.issues[0]?.path.join('.')}: ${push.error.issues[0]?.message}`);
         }
-        await this.processPush.execute(push.data, delivery.deliveryId);
+        try {
+          await this.processPush.execute(push.data, delivery.deliveryId);
+        } catch (err) {
+          if (err instanceof GithubAppNotInstalledError) throw new PermanentProcessingError(err.message, { repository: push.data.repository.full_name });
+          throw err;
+        }
         return;
       }
       default:

@@ -4,6 +4,7 @@ import { deadLetterTopicOf, EntityEventV1, entityEventV1Schema, TOPICS } from '@
 import { APP_CONFIG } from '@callboard/config';
 import { githubFileLocation, parseCatalogFile, ParsedCatalogFile, PlaceholderReader, planLocationChanges, resolveRelativePath } from '@callboard/entity-model';
 import { EventPublisher, topicName } from '@callboard/kafka';
+import type { GithubRepositoryRef } from '../github/github-client.factory';
 import { GithubContentsRepository } from '../github/github-contents.repository';
 import type { IngestionConfig } from '../ingestion.config';
 import { isDefaultBranchPush, isZeroSha, PushEvent, pushSourceVersion, touchedCatalogPaths } from './push-event';
@@ -45,12 +46,14 @@ export class ProcessPushUseCase {
       return outcome;
     }
     const repository = push.repository;
+    // An App's delivery names the installation to read through; a token ignores it.
+    const readFrom: GithubRepositoryRef = { fullName: repository.full_name, installationId: push.installation?.id };
     const sourceVersion = pushSourceVersion(push, new Date());
     for (const path of touchedCatalogPaths(push, this.config.CATALOG_FILE_PATHS)) {
       outcome.files += 1;
       const [before, after] = await Promise.all([
-        isZeroSha(push.before) ? Promise.resolve(EMPTY_FILE) : this.readPreviousCatalogFile(repository.full_name, path, push.before, deliveryId),
-        this.readCatalogFile(repository.full_name, path, push.after, repository.html_url),
+        isZeroSha(push.before) ? Promise.resolve(EMPTY_FILE) : this.readPreviousCatalogFile(readFrom, path, push.before, deliveryId),
+        this.readCatalogFile(readFrom, path, push.after, repository.html_url),
       ]);
       const location = githubFileLocation(repository.html_url, repository.default_branch, path);
       const source = { provider: 'github' as const, deliveryId, repository: repository.full_name, repositoryId: repository.id, commitSha: push.after, path };
@@ -90,31 +93,32 @@ export class ProcessPushUseCase {
   /**
    * The file as it was before the push, to find what it no longer declares. A commit GitHub
    * refuses to resolve (a force-push can orphan `before`) leaves that state unknown rather
-   * than failing the delivery; server errors still fail it, to be retried.
+   * than failing the delivery; server errors, refused credentials (401, 403: an installation
+   * token revoked or an exhausted rate limit) and 429 still fail it, to be retried.
    */
-  private async readPreviousCatalogFile(repository: string, path: string, ref: string, deliveryId: string): Promise<ParsedCatalogFile> {
+  private async readPreviousCatalogFile(repository: GithubRepositoryRef, path: string, ref: string, deliveryId: string): Promise<ParsedCatalogFile> {
     try {
       return await this.readDeclaredRefs(repository, path, ref);
     } catch (err) {
       const status = (err as { status?: number }).status;
-      if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-        this.logger.warn({ msg: 'previous file state unreadable; removals skipped for this file', deliveryId, repository, path, ref, status });
+      if (status !== undefined && status >= 400 && status < 500 && ![401, 403, 429].includes(status)) {
+        this.logger.warn({ msg: 'previous file state unreadable; removals skipped for this file', deliveryId, repository: repository.fullName, path, ref, status });
         return UNKNOWN_FILE;
       }
       throw err;
     }
   }
 
-  private readCatalogFile(repository: string, path: string, ref: string, htmlUrl: string): Promise<ParsedCatalogFile> {
+  private readCatalogFile(repository: GithubRepositoryRef, path: string, ref: string, htmlUrl: string): Promise<ParsedCatalogFile> {
     return this.parseFileAt(repository, path, ref, (target) => this.readPlaceholder(repository, path, ref, htmlUrl, target));
   }
 
   /** Only the refs a file declared matter for removals, so placeholders get a stand-in value. */
-  private readDeclaredRefs(repository: string, path: string, ref: string): Promise<ParsedCatalogFile> {
+  private readDeclaredRefs(repository: GithubRepositoryRef, path: string, ref: string): Promise<ParsedCatalogFile> {
     return this.parseFileAt(repository, path, ref, async () => '{}');
   }
 
-  private async parseFileAt(repository: string, path: string, ref: string, readPlaceholder: PlaceholderReader): Promise<ParsedCatalogFile> {
+  private async parseFileAt(repository: GithubRepositoryRef, path: string, ref: string, readPlaceholder: PlaceholderReader): Promise<ParsedCatalogFile> {
     const content = await this.contents.readFile(repository, path, ref);
     return content === null ? EMPTY_FILE : parseCatalogFile(content, { readPlaceholder });
   }
@@ -123,7 +127,7 @@ export class ProcessPushUseCase {
    * Reads the file a `$text`/`$json`/`$yaml` placeholder names: a path relative to the catalog
    * file, read at the same commit, or a URL of a file in the same repository.
    */
-  private async readPlaceholder(repository: string, catalogPath: string, ref: string, htmlUrl: string, target: string): Promise<string> {
+  private async readPlaceholder(repository: GithubRepositoryRef, catalogPath: string, ref: string, htmlUrl: string, target: string): Promise<string> {
     let path = resolveRelativePath(catalogPath, target);
     let atRef = ref;
     if (path === null) {

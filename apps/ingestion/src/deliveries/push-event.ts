@@ -29,6 +29,8 @@ export const pushEventSchema = z.object({
     owner: z.object({ login: z.string().optional(), name: z.string().optional() }).optional(),
     pushed_at: z.union([z.number(), z.string()]).nullable().optional(),
   }),
+  /** Present when the delivery comes from a GitHub App: the installation to read the repository through. */
+  installation: z.object({ id: z.number().int().positive() }).nullable().optional(),
 });
 
 export type PushEvent = z.infer<typeof pushEventSchema>;

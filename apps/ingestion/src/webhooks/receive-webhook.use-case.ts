@@ -46,10 +46,13 @@ export class ReceiveWebhookUseCase {
     if (command.rawBody.length === 0) throw new BadRequestException('empty body');
 
     const rawBody = command.rawBody.toString('utf8');
-    if (!(await this.verifier.isValid(rawBody, command.signature256))) {
+    const signature = await this.verifier.check(rawBody, command.signature256);
+    if (!signature.valid) {
       this.logger.warn({ msg: 'signature mismatch', deliveryId, event });
       throw new UnauthorizedException('X-Hub-Signature-256 does not match the payload');
     }
+    // Tells an operator rotating the secret whether GitHub still signs with an older one.
+    if (signature.secretIndex > 0) this.logger.log({ msg: 'delivery signed with an older webhook secret', deliveryId, secretIndex: signature.secretIndex });
 
     const payload = this.decodePayload(rawBody, command.contentType);
     const delivery: GithubDeliveryV1 = {

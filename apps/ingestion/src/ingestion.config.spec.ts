@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigValidationError, parseEnv } from '@callboard/config';
+import { generateAppKeyPair } from '@callboard/github-stand-in';
+import { ingestionConfigSchema } from './ingestion.config';
+
+describe('ingestion configuration', () => {
+  const { privateKey } = generateAppKeyPair();
+  const base = { GITHUB_WEBHOOK_SECRET: 'current' };
+  const parse = (env: Record<string, string>) => parseEnv(ingestionConfigSchema, { ...base, ...env });
+  const failure = (env: Record<string, string>) => {
+    try {
+      parse(env);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigValidationError);
+      return (err as Error).message;
+    }
+    throw new Error('expected the configuration to be refused');
+  };
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'callboard-config-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('authenticates with a token, a GitHub App, or (neither set) anonymously', () => {
+    expect(parse({ GITHUB_TOKEN: 'ghp_x' }).githubAuth).toEqual({ kind: 'token', token: 'ghp_x' });
+    expect(parse({}).githubAuth).toEqual({ kind: 'anonymous' });
+    expect(parse({ GITHUB_APP_ID: '12345', GITHUB_APP_PRIVATE_KEY: privateKey }).githubAuth).toEqual({ kind: 'app', appId: 12345, privateKey });
+  });
+
+  it('reads the App key from a one-line value with \\n escapes, or from a file', () => {
+    const oneLine = privateKey.trim().replace(/\n/g, '\\n');
+    expect(parse({ GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY: oneLine }).githubAuth).toEqual({ kind: 'app', appId: 7, privateKey });
+    const file = join(dir, 'app.pem');
+    writeFileSync(file, privateKey);
+    expect(parse({ GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY_FILE: file }).githubAuth).toEqual({ kind: 'app', appId: 7, privateKey });
+  });
+
+  it('refuses mixed or incomplete GitHub credentials with one line naming the variable, never the secret', () => {
+    const both = failure({ GITHUB_TOKEN: 'ghp_secret', GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY: privateKey });
+    expect(both).toMatch(/^Invalid configuration: GITHUB_TOKEN: either a token or a GitHub App, not both/);
+    expect(both).not.toMatch(/ghp_secret|PRIVATE KEY-----/);
+    expect(both).not.toContain('\n');
+    expect(failure({ GITHUB_APP_ID: '7' })).toMatch(/GITHUB_APP_PRIVATE_KEY: required with GITHUB_APP_ID/);
+    expect(failure({ GITHUB_APP_PRIVATE_KEY: privateKey })).toMatch(/GITHUB_APP_ID: required with a GitHub App private key/);
+    expect(failure({ GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY: privateKey, GITHUB_APP_PRIVATE_KEY_FILE: '/x' })).toMatch(/GITHUB_APP_PRIVATE_KEY_FILE: set GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE, not both/);
+    expect(failure({ GITHUB_APP_ID: 'my-app', GITHUB_APP_PRIVATE_KEY: privateKey })).toMatch(/GITHUB_APP_ID: expected the numeric App ID/);
+    const badKey = failure({ GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY: 'not a key' });
+    expect(badKey).toMatch(/GITHUB_APP_PRIVATE_KEY: not a PEM private key/);
+    expect(badKey).not.toMatch(/not a key"/);
+    expect(failure({ GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY_FILE: join(dir, 'missing.pem') })).toMatch(/GITHUB_APP_PRIVATE_KEY_FILE: cannot read .*missing\.pem: ENOENT/);
+  });
+
+  it('accepts several webhook secrets, the current one first', () => {
+    expect(parse({}).webhookSecrets).toEqual(['current']);
+    expect(parse({ GITHUB_WEBHOOK_SECRETS: ' previous , older,,current' }).webhookSecrets).toEqual(['current', 'previous', 'older']);
+    const message = failure({ GITHUB_WEBHOOK_SECRET: '' });
+    expect(message).toMatch(/GITHUB_WEBHOOK_SECRET/);
+  });
+});
