@@ -1,7 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { kafkaEnv, port, serviceEnv } from '@callboard/config';
+import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
+import { kafkaEnv, mongoEnv, port, serviceEnv } from '@callboard/config';
 
 /** How ingestion authenticates to GitHub's REST API. */
 export type GithubAuth =
@@ -96,10 +97,29 @@ function resolveGithubAuth(
   return privateKey === undefined ? undefined : { kind: 'app', appId: Number(env.GITHUB_APP_ID), privateKey };
 }
 
+/** Which organisations' people become Users and Groups, and in which namespace. */
+export const githubOrgEnv = {
+  /**
+   * Organisation logins whose members and teams are synced, comma-separated; empty: every
+   * organisation an organization/team/membership event comes from (that the token or App can read).
+   */
+  GITHUB_ORGS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+  /** The catalog namespace of the synced Users and Groups (Backstage's GithubOrgEntityProvider uses `default`). */
+  GITHUB_ORG_NAMESPACE: z
+    .string()
+    .default('default')
+    .refine((v) => KubernetesValidatorFunctions.isValidNamespace(v), 'not a valid entity namespace (lowercase letters, digits and "-", at most 63)'),
+};
+
 export const ingestionConfigSchema = z
   .object({
     ...serviceEnv,
     ...kafkaEnv,
+    ...mongoEnv,
+    ...githubOrgEnv,
     ...webhookEnv,
     ...githubEnv,
     PORT: port(7001),

@@ -5,6 +5,8 @@ import { APP_CONFIG } from '@callboard/config';
 import { ConsumedMessage, contractConsumerServer, EventPublisher, PermanentProcessingError } from '@callboard/kafka';
 import { GithubAppNotInstalledError } from '../github/github-client.factory';
 import type { IngestionConfig } from '../ingestion.config';
+import { HandleOrgEventUseCase } from '../org/handle-org-event.use-case';
+import { isOrgPeopleEvent } from '../org/org-event';
 import { ProcessPushUseCase } from './process-push.use-case';
 import { pushEventSchema } from './push-event';
 
@@ -15,6 +17,7 @@ export class GithubDeliveryConsumer {
 
   constructor(
     private readonly processPush: ProcessPushUseCase,
+    private readonly orgEvents: HandleOrgEventUseCase,
     private readonly publisher: EventPublisher,
     @Inject(APP_CONFIG) private readonly config: IngestionConfig,
   ) {}
@@ -50,6 +53,10 @@ export class GithubDeliveryConsumer {
         return;
       }
       default:
+        if (isOrgPeopleEvent(delivery.event)) {
+          await this.orgEvents.execute(delivery.event, delivery.payload, delivery.deliveryId);
+          return;
+        }
         this.logger.debug({ msg: 'event not handled', event: delivery.event, deliveryId: delivery.deliveryId });
     }
   }
