@@ -60,4 +60,10 @@ describe('ingestion configuration', () => {
     const message = failure({ GITHUB_WEBHOOK_SECRET: '' });
     expect(message).toMatch(/GITHUB_WEBHOOK_SECRET/);
   });
+
+  it('syncs the people of every organisation into `default` unless told otherwise', () => {
+    expect(parse({})).toMatchObject({ GITHUB_ORGS: [], GITHUB_ORG_NAMESPACE: 'default' });
+    expect(parse({ GITHUB_ORGS: 'Acme, initech', GITHUB_ORG_NAMESPACE: 'acme' })).toMatchObject({ GITHUB_ORGS: ['acme', 'initech'], GITHUB_ORG_NAMESPACE: 'acme' });
+    expect(failure({ GITHUB_ORG_NAMESPACE: 'Acme_Org' })).toMatch(/GITHUB_ORG_NAMESPACE: not a valid entity namespace/);
+  });
 });

@@ -4,6 +4,7 @@ import { catalogService } from '../../catalog/src/catalog.service';
 import { queryService } from '../../query/src/query.service';
 import { ingestionService } from '../src/ingestion.service';
 import { eventually, isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
+import { TopicProbe } from '../../../test/support/topic-probe';
 
 // Users and Groups follow the GitHub organisation: each test changes the stand-in's
 // organisation as GitHub would, sends the real example payload of the matching webhook
@@ -47,6 +48,8 @@ describe('organisation people (organization, team and membership webhooks → Us
   let webhookUrl: string;
   let installationId: number;
   let orgId: number;
+  let otherInstallationId: number;
+  let deliveryDeadLetters: TopicProbe;
 
   beforeAll(async () => {
     const apiUrl = await github.start();
@@ -56,10 +59,13 @@ describe('organisation people (organization, team and membership webhooks → Us
     github.addTeamMember(ORG, 'platform', 'alice');
     github.addOrgMember(ORG, 'bob', { name: 'Bob' });
     installationId = github.createInstallation(app.id, ORG, 'all');
+    // Installed without the organisation permission Members: read.
+    github.addOrgMember('globex', 'hank');
+    otherInstallationId = github.createInstallation(app.id, 'globex', 'all', { permissions: { contents: 'read', metadata: 'read' } });
     // The organisation's id as GitHub reports it, for the payloads.
     orgId = ((await (await fetch(`${apiUrl}/orgs/${ORG}`, { headers: { authorization: `token ${STATIC_TOKEN}` } })).json()) as { id: number }).id;
 
-    const env = {
+    const env: Record<string, string> = {
       ...isolatedEnv('org_people'),
       GITHUB_API_URL: apiUrl,
       // Ingestion reads as the App, through the installation each payload names.
@@ -71,9 +77,11 @@ describe('organisation people (organization, team and membership webhooks → Us
     query = await startService(queryService, env);
     ingestion = await startService(ingestionService, env);
     webhookUrl = `${ingestion.url}/webhooks/github`;
+    deliveryDeadLetters = await TopicProbe.start(env.KAFKA_BROKERS, `${env.KAFKA_TOPIC_PREFIX}callboard.github.deliveries.v1.dlq`);
   });
 
   afterAll(async () => {
+    await deliveryDeadLetters?.stop();
     await ingestion?.close();
     await query?.close();
     await catalog?.close();
@@ -192,5 +200,26 @@ describe('organisation people (organization, team and membership webhooks → Us
     expect(relations(platform)).toContain('childOf group:default/payments');
     const { entity: payments } = await until('group', 'payments', (e) => e !== null);
     expect(payments?.spec).toMatchObject({ children: ['platform'], members: [] });
+  });
+
+  it('organization.member_invited and team.added_to_repository change nothing and read nothing', async () => {
+    const peopleReads = () => github.requests.filter((r) => r.path.startsWith(`/orgs/${ORG}`)).length;
+    const before = peopleReads();
+    await send('organization', example('organization', 'member_invited', ids));
+    await send('team', asTeam(example('team', 'added_to_repository', { ...ids, pick: (e) => 'installation' in e }), 'platform', 'Platform'));
+    // A handled event reads the organisation within a few hundred milliseconds (see above).
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(peopleReads()).toBe(before);
+  });
+
+  it('an organisation the App cannot read the people of is dead-lettered with the reason', async () => {
+    const payload = example('team', 'created', ids);
+    payload.organization = { ...payload.organization, login: 'globex', id: orgId + 1000 };
+    payload.installation.id = otherInstallationId;
+    const response = await send('team', payload);
+
+    const [dead] = await deliveryDeadLetters.waitFor((m) => m.json<{ deliveryId?: string }>().deliveryId === response.deliveryId);
+    expect(dead.json()).toMatchObject({ reason: expect.stringContaining('Resource not accessible by integration'), details: { org: 'globex', event: 'team', action: 'created' } });
+    expect(await read('user', 'hank')).toBeNull();
   });
 });
