@@ -130,6 +130,14 @@ export const ingestionConfigSchema = z
       .transform((v) => v.split(',').map((p) => p.trim().replace(/^\/+/, '')).filter(Boolean))
       .pipe(z.array(z.string().min(1)).min(1, 'at least one path')),
     INGESTION_CONSUMER_GROUP: z.string().min(1).default('callboard-ingestion'),
+    /**
+     * Attempts at a delivery whose processing fails (GitHub unreachable after the Octokit
+     * retries, a refused installation token) before it is parked in the dead-letter topic.
+     */
+    INGESTION_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    /** How long processed delivery ids are remembered: at least GitHub's 7-day redelivery window. */
+    INGESTION_DEDUP_RETENTION_DAYS: z.coerce.number().min(7, "at least GitHub's redelivery window (7 days)").max(365).default(8),
+    INGESTION_DEDUP_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).max(7 * 24 * 3600 * 1000).default(3600 * 1000),
   })
   .transform((env, ctx) => {
     const githubAuth = resolveGithubAuth(env, ctx);

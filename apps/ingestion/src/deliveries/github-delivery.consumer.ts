@@ -7,6 +7,7 @@ import { GithubAppNotInstalledError } from '../github/github-client.factory';
 import type { IngestionConfig } from '../ingestion.config';
 import { HandleOrgEventUseCase } from '../org/handle-org-event.use-case';
 import { isOrgPeopleEvent } from '../org/org-event';
+import { ProcessDeliveryOnceUseCase } from './process-delivery-once.use-case';
 import { ProcessPushUseCase } from './process-push.use-case';
 import { pushEventSchema } from './push-event';
 
@@ -18,6 +19,7 @@ export class GithubDeliveryConsumer {
   constructor(
     private readonly processPush: ProcessPushUseCase,
     private readonly orgEvents: HandleOrgEventUseCase,
+    private readonly processOnce: ProcessDeliveryOnceUseCase,
     private readonly publisher: EventPublisher,
     @Inject(APP_CONFIG) private readonly config: IngestionConfig,
   ) {}
@@ -30,7 +32,9 @@ export class GithubDeliveryConsumer {
       schema: githubDeliveryV1Schema,
       stage: 'ingestion.delivery',
       deliveryIdOf: (delivery) => delivery.deliveryId,
-      handle: (message) => this.dispatch(message),
+      // GitHub may stay unreachable for a delivery: parked after the bound, the partition moves on.
+      maxAttempts: this.config.INGESTION_DELIVERY_MAX_ATTEMPTS,
+      handle: async (message) => void (await this.processOnce.execute(message.value, () => this.dispatch(message))),
     });
   }
 
