@@ -10,7 +10,9 @@
  * Options: --seed S (default "callboard"), --load direct|pipeline (how the dataset gets in,
  * see benchmarks/support/loaders.ts; default direct), --warmup SECONDS (per scenario, default
  * 3, smoke 0.5), --change-samples N (default 20, smoke 5), --only a,b (scenario names),
- * --log-level L (services' LOG_LEVEL, default warn), --keep-running (leave the engines up).
+ * --change-timeout SECONDS (per change, default 120, smoke 30; sampling stops at the first
+ * change not visible by then), --log-level L (services' LOG_LEVEL, default warn),
+ * --keep-running (leave the engines up), --reload (drop this dataset and load it again).
  *
  * Engines: KAFKA_BROKERS and MONGODB_URI if set, else the benchmark's own local stack (see
  * benchmarks/support/bench-stack.ts), which keeps loaded datasets so the next run skips
@@ -26,7 +28,7 @@ import { DEFAULT_SEED, generateCatalog, Random, SyntheticCatalog, SyntheticEntit
 import { ServiceProcess, spawnService } from '../test/support/process-harness';
 import { flag, numberArgument, stringArgument } from './support/arguments';
 import { startBenchStack } from './support/bench-stack';
-import { catalogLag, DatasetTarget, datasetTarget, Engines, ensureDataset, formatDuration } from './support/dataset';
+import { catalogLag, DatasetTarget, datasetTarget, dropDataset, Engines, ensureDataset, formatDuration } from './support/dataset';
 import { loaderNamed } from './support/loaders';
 
 const API = '/api/catalog';
@@ -52,6 +54,9 @@ interface ScenarioResult {
   requests?: number;
   errors?: number;
   non2xx?: number;
+  /** The query service's VmRSS and VmHWM right after the scenario. */
+  rssAfter?: number;
+  hwmAfter?: number;
 }
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -191,6 +196,7 @@ async function runScenario(baseUrl: string, scenario: Scenario, options: { conne
 class MemorySampler {
   maxRss = 0;
   hwm = 0;
+  current = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly pid: number) {
@@ -203,7 +209,8 @@ class MemorySampler {
     try {
       const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-      this.maxRss = Math.max(this.maxRss, kb('VmRSS'));
+      this.current = kb('VmRSS');
+      this.maxRss = Math.max(this.maxRss, this.current);
       this.hwm = Math.max(this.hwm, kb('VmHWM'));
     } catch {
       // the process ended
@@ -268,7 +275,7 @@ async function changeVisibility(
     await publisher.publish(
       topic,
       entityEventV1Schema,
-      changed.map((item) => {
+      changed.slice(0, times.length + timedOut).map((item) => {
         const event = upsertEventOf(ctx.catalog.seed, item, { sourceVersion: Date.now() });
         return { key: event.entityRef, value: event };
       }),
@@ -293,6 +300,7 @@ async function main(): Promise<void> {
   const connections = numberArgument('connections', 10);
   const warmup = numberArgument('warmup', smoke ? 0.5 : 3);
   const changeSamples = numberArgument('change-samples', smoke ? 5 : 20);
+  const changeTimeoutMs = numberArgument('change-timeout', smoke ? 30 : 120) * 1000;
   const seed = stringArgument('seed', DEFAULT_SEED);
   const method = stringArgument('load', 'direct');
   const logLevelName = stringArgument('log-level', 'warn');
@@ -308,6 +316,7 @@ async function main(): Promise<void> {
   try {
     log(`engines: kafka ${bench.engines.kafkaBrokers}, mongodb ${bench.engines.mongodbUri}${bench.stateDir ? ` (state ${bench.stateDir})` : ''}`);
     const target = datasetTarget(catalog, bench.engines);
+    if (flag('reload')) await dropDataset(bench.engines, target);
     const { marker, loadedNow } = await ensureDataset({ catalog, engines: bench.engines, target, log }, loader, method);
     const r = marker.report;
     log(
@@ -321,10 +330,12 @@ async function main(): Promise<void> {
     const query = await spawnService('query', serviceEnv, { readyTimeoutMs: 20 * 60_000 });
     services.push(query);
     const memory = new MemorySampler(query.pid);
+    const readySeconds = (performance.now() - queryStarted) / 1000;
+    const rssAtReady = memory.current;
     const health = (await (await fetch(`${query.url}/health`)).json()) as { info?: { readModel?: { entities?: number } } };
     log(
-      `query service ready in ${((performance.now() - queryStarted) / 1000).toFixed(1)} s (pid ${query.pid}` +
-        `${health.info?.readModel?.entities !== undefined ? `, read model holds ${health.info.readModel.entities} entities` : ''}); RSS at ready ${mib(memory.maxRss)}`,
+      `query service ready in ${readySeconds.toFixed(1)} s (pid ${query.pid}` +
+        `${health.info?.readModel?.entities !== undefined ? `, read model holds ${health.info.readModel.entities} entities` : ''}); RSS at ready ${mib(rssAtReady)}`,
     );
 
     const results: ScenarioResult[] = [];
@@ -332,11 +343,15 @@ async function main(): Promise<void> {
       log(`${scenario.name}: ${connections} connections, ${duration} s (+${warmup} s warm-up)`);
       try {
         const result = await runScenario(query.url, scenario, { connections, duration, warmup });
+        memory.sample();
+        result.rssAfter = memory.current;
+        result.hwmAfter = memory.hwm;
         results.push(result);
         log(
           `${scenario.name}: ${result.outcome}` +
             (result.outcome === 'measured' ? ` p50 ${fmtMs(result.p50)} ms, p99 ${fmtMs(result.p99)} ms, ${fmt(result.rps)} req/s, ${result.errors} errors, ${result.non2xx} non-2xx` : '') +
-            (result.note ? ` (${result.note})` : ''),
+            (result.note ? ` (${result.note})` : '') +
+            `; query service RSS now ${mib(memory.current)}, peak so far ${mib(memory.hwm)}`,
         );
       } catch (err) {
         results.push({ scenario, outcome: 'failed', note: (err as Error).message });
@@ -351,7 +366,10 @@ async function main(): Promise<void> {
       log(`change visible within: starting the catalog service, then ${changeSamples} entity events, each polled by name until served`);
       try {
         services.push(await spawnService('catalog', serviceEnv, { readyTimeoutMs: 120_000 }));
-        change = await changeVisibility({ catalog, engines: bench.engines, target, queryUrl: query.url }, changeSamples, smoke ? 30_000 : 120_000);
+        // Events a previous run left unapplied come first; measure from a caught-up catalog.
+        const caughtUpBy = Date.now() + changeTimeoutMs;
+        while (Date.now() < caughtUpBy && (await catalogLag(bench.engines, target)) > 0) await new Promise((resolve) => setTimeout(resolve, 1000));
+        change = await changeVisibility({ catalog, engines: bench.engines, target, queryUrl: query.url }, changeSamples, changeTimeoutMs);
       } catch (err) {
         log(`change visibility failed: ${(err as Error).message}`);
       }
@@ -362,12 +380,13 @@ async function main(): Promise<void> {
     const lines: string[] = [];
     lines.push('');
     lines.push(`Callboard query API, ${entities} entities (seed "${seed}"), ${connections} connections, ${duration} s per scenario, MongoDB-wire server: ${bench.engines.mongodbUri}`);
-    lines.push(`${pad('scenario', 42)} ${lpad('p50 ms', 7)} ${lpad('p99 ms', 7)} ${lpad('req/s', 8)} ${lpad('requests', 9)} ${lpad('errors', 6)} ${lpad('non2xx', 7)}  target p99      result`);
+    lines.push(`query service: ready ${readySeconds.toFixed(1)} s after start, RSS at ready ${mib(rssAtReady)}`);
+    lines.push(`${pad('scenario', 42)} ${lpad('p50 ms', 7)} ${lpad('p99 ms', 7)} ${lpad('req/s', 8)} ${lpad('requests', 9)} ${lpad('errors', 6)} ${lpad('non2xx', 7)} ${lpad('RSS after', 10)}  target p99  result`);
     for (const res of results) {
       const verdict =
         res.outcome !== 'measured' ? res.outcome : res.errors || res.non2xx ? 'FAIL (errors)' : res.p99! <= res.scenario.p99TargetMs ? 'pass' : 'FAIL';
       lines.push(
-        `${pad(res.scenario.title, 42)} ${lpad(fmtMs(res.p50), 7)} ${lpad(fmtMs(res.p99), 7)} ${lpad(fmt(res.rps), 8)} ${lpad(fmt(res.requests), 9)} ${lpad(fmt(res.errors), 6)} ${lpad(fmt(res.non2xx), 7)}  <= ${lpad(String(res.scenario.p99TargetMs), 2)} ms        ${verdict}` +
+        `${pad(res.scenario.title, 42)} ${lpad(fmtMs(res.p50), 7)} ${lpad(fmtMs(res.p99), 7)} ${lpad(fmt(res.rps), 8)} ${lpad(fmt(res.requests), 9)} ${lpad(fmt(res.errors), 6)} ${lpad(fmt(res.non2xx), 7)} ${lpad(res.rssAfter ? mib(res.rssAfter) : '-', 10)}  <= ${lpad(String(res.scenario.p99TargetMs), 2)} ms    ${verdict}` +
           (res.note ? `  (${res.note})` : ''),
       );
     }

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { EntityEventV1, entityEventV1Schema, TOPICS } from '@callboard/contracts';
+import { PROCESSING_VERSION } from '@callboard/entity-model';
 import { ensureTopics, EventPublisher, KafkaSettings, kafkaClientConfig, OutgoingMessage, topicName } from '@callboard/kafka';
 import { SyntheticCatalog, upsertEventsOf } from '../../tools/synthetic-catalog/src';
 import { spawnService } from '../../test/support/process-harness';
@@ -58,9 +59,12 @@ const MARKER_COLLECTION = 'bench_dataset';
 const CATALOG_GROUP = 'callboard-catalog';
 const PUBLISH_BATCH = 250;
 
-/** A short digest of the catalog's content: a changed generator is a different dataset. */
+/**
+ * A short digest of the catalog's content and of the catalog's processing rules: a changed
+ * generator, or processing that the catalog would now do differently, is a different dataset.
+ */
 export function catalogDigest(catalog: SyntheticCatalog): string {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(`processing v${PROCESSING_VERSION}\n`);
   for (const item of catalog.entities) hash.update(JSON.stringify(item)).update('\n');
   return hash.digest('hex').slice(0, 10);
 }
