@@ -18,9 +18,9 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { TOPICS } from '@callboard/contracts';
-import { buildSearchPairs, decideUpsert, Entity, locationKeyOf, RelationRow, serveEntity, stitchRelations, validateEntity } from '@callboard/entity-model';
+import { decideUpsert, Entity, locationKeyOf, RelationRow, serveEntity, stitchRelations, validateEntity } from '@callboard/entity-model';
 import { kafkaClientConfig, topicName } from '@callboard/kafka';
-import { encodeIndexedRow, encodeRelationRow, encodeSearchPairs } from '@callboard/mongo';
+import { encodeIndexedRow, encodeRelationRow } from '@callboard/mongo';
 import { upsertEventsOf } from '../../tools/synthetic-catalog/src';
 import { DatasetLoader, LoadContext, publishCatalog } from './dataset';
 
@@ -102,7 +102,6 @@ export async function projectInMemory(ctx: Pick<LoadContext, 'catalog'>): Promis
       pendingStitch: [],
       outbox: [],
       pendingWork: false,
-      ...encodeSearchPairs(buildSearchPairs(entity)),
       source: item.source,
       createdAt: now,
       updatedAt: now,
