@@ -322,6 +322,7 @@ async function main(): Promise<void> {
   const changeSamples = numberArgument('change-samples', smoke ? 5 : 20);
   const changeTimeoutMs = numberArgument('change-timeout', smoke ? 30 : 120) * 1000;
   const queryHeapMb = numberArgument('query-heap-mb', 768);
+  const querySemiSpaceMb = numberArgument('query-semi-space-mb', 0);
   const seed = stringArgument('seed', DEFAULT_SEED);
   const method = stringArgument('load', 'direct');
   const logLevelName = stringArgument('log-level', 'warn');
@@ -349,7 +350,7 @@ async function main(): Promise<void> {
     const serviceEnv = { ...target.serviceEnv, LOG_LEVEL: logLevelName, NODE_ENV: 'production' };
     const queryStarted = performance.now();
     // As docker-compose.yml runs it: a heap cap keeps V8 from growing the heap with garbage.
-    const query = await spawnService('query', { ...serviceEnv, NODE_OPTIONS: `--max-old-space-size=${queryHeapMb}` }, { readyTimeoutMs: 20 * 60_000 });
+    const query = await spawnService('query', { ...serviceEnv, NODE_OPTIONS: `--max-old-space-size=${queryHeapMb}${querySemiSpaceMb ? ` --max-semi-space-size=${querySemiSpaceMb}` : ''}` }, { readyTimeoutMs: 20 * 60_000 });
     services.push(query);
     const memory = new MemorySampler(query.pid);
     const readySeconds = (performance.now() - queryStarted) / 1000;
