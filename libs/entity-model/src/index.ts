@@ -10,3 +10,4 @@ export * from './entity-projection';
 export * from './relations';
 export * from './entity-diff';
 export * from './placeholders';
+export * from './location-targets';
