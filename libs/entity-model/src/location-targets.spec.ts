@@ -2,7 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { locationTargetsInRepository } from './location-targets';
 
 const context = { repositoryHtmlUrl: 'https://github.com/acme/shop', defaultBranch: 'main', catalogPath: 'catalog/all.yaml' };
-const location = (spec: Record<string, unknown>): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Location', metadata: { name: 'l' }, spec });
+const location = (spec: NonNullable<Entity['spec']>): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Location', metadata: { name: 'l' }, spec });
 
 describe('locationTargetsInRepository', () => {
   it('resolves relative targets against the declaring file and same-repository URLs of the default branch', () => {

@@ -5,6 +5,9 @@ import { APP_CONFIG } from '@callboard/config';
 import { ConsumedMessage, contractConsumerServer, EventPublisher, PermanentProcessingError } from '@callboard/kafka';
 import { GithubAppNotInstalledError } from '../github/github-client.factory';
 import type { IngestionConfig } from '../ingestion.config';
+import { HandleInstallationEventUseCase } from '../repository-events/handle-installation-event.use-case';
+import { HandleRepositoryEventUseCase } from '../repository-events/handle-repository-event.use-case';
+import { installationEventSchema, installationRepositoriesEventSchema, payloadOf, repositoryEventSchema } from '../repository-events/repository-event';
 import { ProcessPushUseCase } from './process-push.use-case';
 import { pushEventSchema } from './push-event';
 
@@ -15,6 +18,8 @@ export class GithubDeliveryConsumer {
 
   constructor(
     private readonly processPush: ProcessPushUseCase,
+    private readonly repositoryEvents: HandleRepositoryEventUseCase,
+    private readonly installationEvents: HandleInstallationEventUseCase,
     private readonly publisher: EventPublisher,
     @Inject(APP_CONFIG) private readonly config: IngestionConfig,
   ) {}
@@ -49,6 +54,12 @@ export class GithubDeliveryConsumer {
         }
         return;
       }
+      case 'repository':
+        return this.repositoryEvents.execute(payloadOf(repositoryEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
+      case 'installation':
+        return this.installationEvents.installation(payloadOf(installationEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
+      case 'installation_repositories':
+        return this.installationEvents.repositoriesChanged(payloadOf(installationRepositoriesEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
       default:
         this.logger.debug({ msg: 'event not handled', event: delivery.event, deliveryId: delivery.deliveryId });
     }
