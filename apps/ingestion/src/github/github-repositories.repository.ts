@@ -70,12 +70,13 @@ export class GithubRepositoriesRepository {
     const [owner, repo] = repository.fullName.split('/');
     const octokit = await this.clients.forRepository(repository);
     try {
-      const { data } = await octokit.rest.repos.getCommit({ owner, repo, ref: branch });
-      const date = data.commit.committer?.date ?? data.commit.author?.date;
-      return { sha: data.sha, committedAt: date ? Date.parse(date) : Date.now() };
+      // The branch, not the commit: an empty repository answers 404 here (409 for a commit,
+      // which the retry plugin would retry as if it were transient).
+      const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch });
+      const date = data.commit.commit.committer?.date ?? data.commit.commit.author?.date;
+      return { sha: data.commit.sha, committedAt: date ? Date.parse(date) : Date.now() };
     } catch (err) {
-      // 409: the repository is empty; 404/422: no such branch.
-      if ([404, 409, 422].includes(statusOf(err) ?? 0)) return null;
+      if (statusOf(err) === 404) return null;
       throw err;
     }
   }
