@@ -260,4 +260,22 @@ spec:
     // Everything else the installation reaches is unchanged.
     expect(await read('component', 'service-a')).not.toBeNull();
   });
+
+  // Last: it takes the whole installation away and back.
+  it('removes an installation\'s entities when it is suspended and reads them again when unsuspended', async () => {
+    await served('component', 'selected-service');
+    const adapt = (action: 'suspend' | 'unsuspend') => {
+      const payload = example('installation', action);
+      return { ...payload, installation: { ...(payload.installation as object), id: installationId, account: { ...((payload.installation as { account: object }).account), login: ORG } } };
+    };
+    github.suspendInstallation(installationId);
+    await deliver('installation', adapt('suspend'));
+    await gone('component', 'selected-service');
+    await gone('component', 'service-a');
+
+    github.unsuspendInstallation(installationId);
+    await deliver('installation', adapt('unsuspend'));
+    await served('component', 'selected-service');
+    await served('component', 'service-a');
+  });
 });

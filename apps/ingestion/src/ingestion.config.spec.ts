@@ -60,4 +60,12 @@ describe('ingestion configuration', () => {
     const message = failure({ GITHUB_WEBHOOK_SECRET: '' });
     expect(message).toMatch(/GITHUB_WEBHOOK_SECRET/);
   });
+
+  it('takes catalog paths as globs, refusing ones that leave the repository, and a reconciliation interval', () => {
+    expect(parse({ CATALOG_FILE_PATHS: '/**/catalog-info.yaml, catalog/*.yaml' }).CATALOG_FILE_PATHS).toEqual(['**/catalog-info.yaml', 'catalog/*.yaml']);
+    expect(failure({ CATALOG_FILE_PATHS: '../catalog-info.yaml' })).toMatch(/CATALOG_FILE_PATHS: \.\.\/catalog-info.yaml: must stay inside the repository/);
+    expect(parse({}).RECONCILE_INTERVAL_MINUTES).toBe(360);
+    expect(parse({ RECONCILE_INTERVAL_MINUTES: '0' }).RECONCILE_INTERVAL_MINUTES).toBe(0);
+    expect(failure({ RECONCILE_INTERVAL_MINUTES: '-5' })).toMatch(/RECONCILE_INTERVAL_MINUTES/);
+  });
 });
