@@ -86,7 +86,7 @@ describe('repositories in the catalog: pushes, repository and installation event
     return commit;
   };
   /** The real `repository` payload of an action, describing the stand-in's repository as it is now. */
-  const repositoryPayload = (template: Record<string, unknown>, id: number, fullName: string, fields: Record<string, unknown> = {}) => {
+  const repositoryPayload = (template: Record<string, unknown>, id: number, fullName: string, fields: Record<string, unknown> = {}): Record<string, unknown> => {
     const [login, name] = fullName.split('/');
     const repository = template.repository as Record<string, unknown>;
     return {
