@@ -42,6 +42,8 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 # dist/apps/<name>/src/main.js require dist/libs/... by relative paths (tsc-alias).
 COPY --from=builder /app/dist/apps ./dist/apps
 COPY --from=builder /app/dist/libs ./dist/libs
+# The operator's dead-letter replay (`npm run dlq:replay`); the other tools are for development.
+COPY --from=builder /app/dist/tools/dlq-replay ./dist/tools/dlq-replay
 
 # Files stay root-owned (read-only for the app); the process runs as the image's `node` user.
 USER node

@@ -27,6 +27,7 @@ export async function freePort(): Promise<number> {
 
 export interface ServiceProcess {
   url: string;
+  pid: number;
   output: () => string;
   /** Resolves with the exit code, or the signal name when a signal ended it. */
   exited: Promise<number | string | null>;
@@ -35,7 +36,11 @@ export interface ServiceProcess {
 }
 
 /** Runs a built service (dist/) as its own process, the way production runs it. */
-export async function spawnService(app: 'ingestion' | 'catalog' | 'query', env: Record<string, string>): Promise<ServiceProcess> {
+export async function spawnService(
+  app: 'ingestion' | 'catalog' | 'query',
+  env: Record<string, string>,
+  options: { readyTimeoutMs?: number } = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'dist/apps', app, 'src/main.js')], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
@@ -51,13 +56,14 @@ export async function spawnService(app: 'ingestion' | 'catalog' | 'query', env: 
       if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}:\n${output}`);
       const response = await fetch(`${url}/health`);
       return response.status === 200 ? true : undefined;
-    }, 60000, 200);
+    }, options.readyTimeoutMs ?? 60000, 200);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`${app} did not become healthy: ${(err as Error).message}\n${output.slice(-3000)}`);
   }
   return {
     url,
+    pid: child.pid!,
     output: () => output,
     exited,
     stop: async () => {

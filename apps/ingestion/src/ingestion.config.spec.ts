@@ -68,4 +68,17 @@ describe('ingestion configuration', () => {
     expect(parse({ RECONCILE_INTERVAL_MINUTES: '0' }).RECONCILE_INTERVAL_MINUTES).toBe(0);
     expect(failure({ RECONCILE_INTERVAL_MINUTES: '-5' })).toMatch(/RECONCILE_INTERVAL_MINUTES/);
   });
+
+  it('syncs the people of every organisation into `default` unless told otherwise', () => {
+    expect(parse({})).toMatchObject({ GITHUB_ORGS: [], GITHUB_ORG_NAMESPACE: 'default' });
+    expect(parse({ GITHUB_ORGS: 'Acme, initech', GITHUB_ORG_NAMESPACE: 'acme' })).toMatchObject({ GITHUB_ORGS: ['acme', 'initech'], GITHUB_ORG_NAMESPACE: 'acme' });
+    expect(failure({ GITHUB_ORG_NAMESPACE: 'Acme_Org' })).toMatch(/GITHUB_ORG_NAMESPACE: not a valid entity namespace/);
+  });
+
+  it('bounds delivery attempts and keeps processed delivery ids at least for GitHub\'s redelivery window', () => {
+    expect(parse({})).toMatchObject({ INGESTION_DELIVERY_MAX_ATTEMPTS: 5, INGESTION_DEDUP_RETENTION_DAYS: 8, INGESTION_DEDUP_PRUNE_INTERVAL_MS: 3600000 });
+    expect(parse({ INGESTION_DELIVERY_MAX_ATTEMPTS: '2', INGESTION_DEDUP_RETENTION_DAYS: '14' })).toMatchObject({ INGESTION_DELIVERY_MAX_ATTEMPTS: 2, INGESTION_DEDUP_RETENTION_DAYS: 14 });
+    expect(failure({ INGESTION_DEDUP_RETENTION_DAYS: '3' })).toMatch(/INGESTION_DEDUP_RETENTION_DAYS: at least GitHub's redelivery window/);
+    expect(failure({ INGESTION_DELIVERY_MAX_ATTEMPTS: '0' })).toMatch(/INGESTION_DELIVERY_MAX_ATTEMPTS/);
+  });
 });

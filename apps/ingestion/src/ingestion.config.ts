@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
 import { kafkaEnv, mongoEnv, port, serviceEnv } from '@callboard/config';
 import { catalogPathPatternProblem } from './repository-sync/catalog-paths';
 
@@ -97,10 +98,29 @@ function resolveGithubAuth(
   return privateKey === undefined ? undefined : { kind: 'app', appId: Number(env.GITHUB_APP_ID), privateKey };
 }
 
+/** Which organisations' people become Users and Groups, and in which namespace. */
+export const githubOrgEnv = {
+  /**
+   * Organisation logins whose members and teams are synced, comma-separated; empty: every
+   * organisation an organization/team/membership event comes from (that the token or App can read).
+   */
+  GITHUB_ORGS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+  /** The catalog namespace of the synced Users and Groups (Backstage's GithubOrgEntityProvider uses `default`). */
+  GITHUB_ORG_NAMESPACE: z
+    .string()
+    .default('default')
+    .refine((v) => KubernetesValidatorFunctions.isValidNamespace(v), 'not a valid entity namespace (lowercase letters, digits and "-", at most 63)'),
+};
+
 export const ingestionConfigSchema = z
   .object({
     ...serviceEnv,
     ...kafkaEnv,
+    ...mongoEnv,
+    ...githubOrgEnv,
     ...webhookEnv,
     ...githubEnv,
     PORT: port(7001),
@@ -127,6 +147,14 @@ export const ingestionConfigSchema = z
      */
     RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(360),
     INGESTION_CONSUMER_GROUP: z.string().min(1).default('callboard-ingestion'),
+    /**
+     * Attempts at a delivery whose processing fails (GitHub unreachable after the Octokit
+     * retries, a refused installation token) before it is parked in the dead-letter topic.
+     */
+    INGESTION_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    /** How long processed delivery ids are remembered: at least GitHub's 7-day redelivery window. */
+    INGESTION_DEDUP_RETENTION_DAYS: z.coerce.number().min(7, "at least GitHub's redelivery window (7 days)").max(365).default(8),
+    INGESTION_DEDUP_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).max(7 * 24 * 3600 * 1000).default(3600 * 1000),
   })
   .transform((env, ctx) => {
     const githubAuth = resolveGithubAuth(env, ctx);

@@ -4,10 +4,13 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TOPICS } from '@callboard/contracts';
 import { TypedConfigModule } from '@callboard/config';
 import { KafkaModule } from '@callboard/kafka';
-import { MongoModule } from '@callboard/mongo';
+import { MongoModule, ProcessedDeliveryDocument, ProcessedDeliveryDocumentSchema } from '@callboard/mongo';
 import { LoggingModule } from '@callboard/observability';
 import { GithubDeliveryConsumer } from './deliveries/github-delivery.consumer';
+import { ProcessDeliveryOnceUseCase } from './deliveries/process-delivery-once.use-case';
 import { ProcessPushUseCase } from './deliveries/process-push.use-case';
+import { ProcessedDeliveriesPruner } from './deliveries/processed-deliveries.pruner';
+import { ProcessedDeliveriesRepository } from './deliveries/processed-deliveries.repository';
 import { GithubClientFactory } from './github/github-client.factory';
 import { GithubContentsRepository } from './github/github-contents.repository';
 import { GithubRepositoriesRepository } from './github/github-repositories.repository';
@@ -23,6 +26,7 @@ import { CatalogFileReader } from './repository-sync/catalog-file.reader';
 import { RepositoryCatalogRepository } from './repository-sync/repository-catalog.repository';
 import { RepositoryCatalogDocument, RepositoryCatalogDocumentSchema } from './repository-sync/repository-catalog.schema';
 import { RepositorySync } from './repository-sync/repository-sync.service';
+import { ORG_SYNC_MODELS, ORG_SYNC_PROVIDERS } from './org/org-sync.providers';
 import { GithubWebhookController } from './webhooks/github-webhook.controller';
 import { ReceiveWebhookUseCase } from './webhooks/receive-webhook.use-case';
 import { WebhookSignatureVerifier } from './webhooks/webhook-signature.verifier';
@@ -33,7 +37,11 @@ import { WebhookSignatureVerifier } from './webhooks/webhook-signature.verifier'
     LoggingModule.forRoot('ingestion'),
     KafkaModule.forRoot({ clientIdSuffix: 'ingestion', topics: [TOPICS.githubDeliveries, TOPICS.entityEvents, TOPICS.refreshRequests] }),
     MongoModule.forRoot(),
-    MongooseModule.forFeature([{ name: RepositoryCatalogDocument.name, schema: RepositoryCatalogDocumentSchema }]),
+    MongooseModule.forFeature([
+      ...ORG_SYNC_MODELS,
+      { name: ProcessedDeliveryDocument.name, schema: ProcessedDeliveryDocumentSchema },
+      { name: RepositoryCatalogDocument.name, schema: RepositoryCatalogDocumentSchema },
+    ]),
     TerminusModule,
   ],
   controllers: [GithubWebhookController, HealthController],
@@ -53,6 +61,10 @@ import { WebhookSignatureVerifier } from './webhooks/webhook-signature.verifier'
     ReconcileUseCase,
     ReconcileScheduler,
     GithubDeliveryConsumer,
+    ProcessedDeliveriesRepository,
+    ProcessDeliveryOnceUseCase,
+    ProcessedDeliveriesPruner,
+    ...ORG_SYNC_PROVIDERS,
     RefreshRequestConsumer,
   ],
 })

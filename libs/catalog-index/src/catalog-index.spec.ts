@@ -52,12 +52,18 @@ describe('CatalogIndex', () => {
     index.upsert(component('c', {}, { type: 'service' }));
     const postings = index.key('spec.type')!;
     expect(idsOf(index, 'spec.type', 'service')).toEqual(['component:default/a', 'component:default/b', 'component:default/c']);
-    const variants = postings.originals.get('service')!;
+    const variants = postings.originals.get('service') as Map<string, unknown>;
     expect([...variants.keys()].sort()).toEqual(['Service', 'service']);
-    expect([...postingIds(variants.get('service'))].length).toBe(2);
+    expect([...postingIds(variants.get('service') as number)].length).toBe(2);
+    index.remove('component:default/a');
+    index.remove('component:default/c');
+    // One spelling is left: kept as a plain string.
+    expect(postings.originals.get('service')).toBe('Service');
+    index.upsert(component('d', {}, { type: 'service' }));
+    expect(index.key('spec.type')!.originals.get('service')).toBeInstanceOf(Map);
     index.remove('component:default/b');
-    // Only the lowercase spelling is left, so no variants need keeping.
-    expect(postings.originals.has('service')).toBe(false);
+    // Only the lowercase spelling is left, so nothing needs keeping.
+    expect(index.key('spec.type')!.originals.has('service')).toBe(false);
   });
 
   it('grows past its initial capacity', () => {

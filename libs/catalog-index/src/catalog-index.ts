@@ -23,11 +23,12 @@ export interface KeyPostings {
   /** Lowercased value → entities (null values are only holders). */
   values: Map<string, Posting>;
   /**
-   * Lowercased value → original value → entities, only for values some entity wrote in another
-   * case: facets report values as written (Backstage's `original_value`), filters compare
-   * them lowercased.
+   * Values some entity wrote in another case than lowercase: facets report values as written
+   * (Backstage's `original_value`), filters compare them lowercased. A string when every
+   * holder wrote the same spelling (the common case: one title, one entity), else spelling →
+   * entities.
    */
-  originals: Map<string, Map<string, Posting>>;
+  originals: Map<string, string | Map<string, Posting>>;
   /** Bumped on every change of this key's rows, so derived orderings know they are stale. */
   version: number;
 }
@@ -176,15 +177,17 @@ export class CatalogIndex {
     postings.holders = postingAdd(postings.holders, id);
     if (v === null || o === null) return;
     const before = postings.values.get(v);
-    let variants = postings.originals.get(v);
-    if (!variants && o !== v) {
-      // First differing original: the entities already holding this value wrote it lowercased.
-      variants = new Map();
-      if (before !== undefined) variants.set(v, before instanceof Set ? new Set(before) : before);
-      postings.originals.set(v, variants);
+    const spelled = postings.originals.get(v);
+    const copy = (posting: Posting): Posting => (posting instanceof Set ? new Set(posting) : posting);
+    if (before === undefined) {
+      if (o !== v) postings.originals.set(v, o);
+    } else if (spelled instanceof Map) {
+      spelled.set(o, postingAdd(spelled.get(o), id));
+    } else if ((spelled ?? v) !== o) {
+      // A second spelling: from now on each spelling keeps its own entities.
+      postings.originals.set(v, new Map<string, Posting>([[spelled ?? v, copy(before)], [o, id]]));
     }
     postings.values.set(v, postingAdd(before, id));
-    if (variants) variants.set(o, postingAdd(variants.get(o), id));
   }
 
   private removeRows(id: number): void {
@@ -202,12 +205,18 @@ export class CatalogIndex {
         const remaining = postingRemove(postings.values.get(v), id);
         if (remaining === undefined) postings.values.delete(v);
         else postings.values.set(v, remaining);
-        const variants = postings.originals.get(v);
-        if (variants) {
-          const left = postingRemove(variants.get(o), id);
-          if (left === undefined) variants.delete(o);
-          else variants.set(o, left);
-          if (variants.size === 0 || (variants.size === 1 && variants.has(v))) postings.originals.delete(v);
+        const spelled = postings.originals.get(v);
+        if (remaining === undefined) {
+          postings.originals.delete(v);
+        } else if (spelled instanceof Map) {
+          const left = postingRemove(spelled.get(o), id);
+          if (left === undefined) spelled.delete(o);
+          else spelled.set(o, left);
+          if (spelled.size === 1) {
+            const [only] = spelled.keys();
+            if (only === v) postings.originals.delete(v);
+            else postings.originals.set(v, only);
+          }
         }
       }
       if (postingSize(postings.holders) === 0) this.keyPostings.delete(k);

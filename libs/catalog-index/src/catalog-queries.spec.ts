@@ -77,6 +77,17 @@ describe('CatalogQueries.queryEntities', () => {
     expect(queries.queryEntities({ fullTextFilter: { term: 'website', fields: ['spec.type'] } }).totalItems).toBe(1);
   });
 
+  it('serves a repeated search from its cache until a searched key changes', () => {
+    const { index, queries, namesOf } = setup(entities);
+    const search = () => namesOf(queries.queryEntities({ fullTextFilter: { term: 'ALP', fields: ['metadata.name'] } }).ids);
+    expect(search()).toEqual(['alpha']);
+    expect(search()).toEqual(['alpha']);
+    index.upsert(component('alpine', 'u0'));
+    expect(search()).toEqual(['alpine', 'alpha']);
+    index.remove('component:default/alpha');
+    expect(search()).toEqual(['alpine']);
+  });
+
   it('keeps the query in the cursor', () => {
     const { queries, namesOf } = setup(entities);
     const first = queries.queryEntities({ query: { 'spec.type': 'service' }, orderFields: [{ field: 'metadata.name', order: 'asc' }], limit: 1 });

@@ -169,11 +169,11 @@ export class CatalogQueries {
       const postings = this.index.key(facet.toLowerCase());
       const counts: FacetCount[] = [];
       for (const [value, posting] of postings?.values ?? []) {
-        const variants = postings!.originals.get(value);
-        if (variants) {
-          for (const [original, variantPosting] of variants) pushCount(counts, original, this.countIn(variantPosting, candidates));
+        const spelled = postings!.originals.get(value);
+        if (spelled instanceof Map) {
+          for (const [original, variantPosting] of spelled) pushCount(counts, original, this.countIn(variantPosting, candidates));
         } else {
-          pushCount(counts, value, this.countIn(posting, candidates));
+          pushCount(counts, spelled ?? value, this.countIn(posting, candidates));
         }
       }
       counts.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));

@@ -1,6 +1,6 @@
 import type { CatalogIndex } from './catalog-index';
 import { IdBitmap } from './id-bitmap';
-import { Posting, postingIds } from './posting';
+import type { Posting } from './posting';
 
 /**
  * Backstage matches a full-text term with SQL `value LIKE '%term%'` on lowercased search
@@ -26,6 +26,8 @@ interface JoinedValues {
 }
 
 const SEPARATOR = '\u0000';
+// Each cached result is a bitmap of the catalog (12.5 KB at 100,000 entities).
+const RECENT_SEARCHES = 256;
 
 /**
  * Entities with a value containing the term under any of the keys. A plain substring is found
@@ -34,15 +36,37 @@ const SEPARATOR = '\u0000';
  */
 export class FullTextMatcher {
   private readonly joined = new Map<string, JoinedValues>();
+  /**
+   * Recent searches (a portal's search box repeats them): term and keys → matches, valid while
+   * none of the keys changed. Results are shared; callers must not modify them.
+   */
+  private readonly recent = new Map<string, { versions: string; matches: IdBitmap }>();
 
   constructor(private readonly index: CatalogIndex) {}
 
   match(keys: readonly string[], term: string): IdBitmap {
-    const result = new IdBitmap(this.index.capacity);
     const lowered = term.toLowerCase();
+    const distinctKeys = [...new Set(keys.map((k) => k.toLowerCase()))];
+    const cacheKey = `${distinctKeys.join('\u0000')}\u0001${lowered}`;
+    const versions = `${this.index.capacity}:${distinctKeys.map((k) => this.index.key(k)?.version ?? -1).join(',')}`;
+    const cached = this.recent.get(cacheKey);
+    if (cached && cached.versions === versions) {
+      // Refresh its place in the LRU order.
+      this.recent.delete(cacheKey);
+      this.recent.set(cacheKey, cached);
+      return cached.matches;
+    }
+    const matches = this.search(distinctKeys, lowered);
+    this.recent.set(cacheKey, { versions, matches });
+    if (this.recent.size > RECENT_SEARCHES) this.recent.delete(this.recent.keys().next().value as string);
+    return matches;
+  }
+
+  private search(keys: readonly string[], lowered: string): IdBitmap {
+    const result = new IdBitmap(this.index.capacity);
     const plain = !/[%_]/.test(lowered) && !lowered.includes(SEPARATOR);
     const test = likeContains(lowered);
-    for (const key of new Set(keys.map((k) => k.toLowerCase()))) {
+    for (const key of keys) {
       if (plain) this.matchPlain(key, lowered, result);
       else for (const [value, posting] of this.index.key(key)?.values ?? []) if (test(value)) add(result, posting);
     }
@@ -82,8 +106,14 @@ export class FullTextMatcher {
   }
 }
 
+// Called once per matching value: a plain loop, not the posting generator.
 function add(target: IdBitmap, posting: Posting | undefined): void {
-  for (const id of postingIds(posting)) target.add(id);
+  if (posting === undefined) return;
+  if (typeof posting === 'number') {
+    target.add(posting);
+    return;
+  }
+  for (const id of posting) target.add(id);
 }
 
 function lastStartAtOrBefore(starts: Int32Array, position: number): number {

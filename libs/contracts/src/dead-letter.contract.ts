@@ -16,6 +16,8 @@ export const deadLetterV1Schema = z.object({
     offset: z.string().optional(),
     key: z.string().nullable(),
     value: z.string().nullable(),
+    /** The original message's headers, so a replay re-publishes it as it was. */
+    headers: z.record(z.string(), z.string()).optional(),
   }),
   /** Structured context (e.g. the document index inside a catalog file). */
   details: z.record(z.string(), z.unknown()).optional(),

@@ -6,3 +6,4 @@ export * from './validation';
 export * from './catalog-change.contract';
 export * from './asyncapi';
 export * from './refresh-request.contract';
+export * from './topic-contracts';

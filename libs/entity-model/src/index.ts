@@ -11,3 +11,4 @@ export * from './relations';
 export * from './entity-diff';
 export * from './placeholders';
 export * from './location-targets';
+export * from './github-org';

@@ -3,6 +3,7 @@ import { KafkaContext, ServerKafka } from '@nestjs/microservices';
 import { Partitioners } from 'kafkajs';
 import type { z } from 'zod';
 import { deadLetterTopicOf, decodeContract, TopicName } from '@callboard/contracts';
+import { AttemptCounter } from './attempt-counter';
 import { EventPublisher } from './event-publisher';
 import { KafkaSettings, kafkaClientConfig, topicName } from './kafka-options';
 
@@ -10,7 +11,7 @@ import { KafkaSettings, kafkaClientConfig, topicName } from './kafka-options';
  * A failure that retrying cannot fix (bad input found while processing). The message is
  * dead-lettered with the reason and the partition moves on. Any other error is treated as
  * transient: the handler rejects and kafkajs retries the message with its backoff, so the
- * offset is only committed once the work is done.
+ * offset is only committed once the work is done (with `maxAttempts`, until that bound).
  */
 export class PermanentProcessingError extends Error {
   constructor(
@@ -38,6 +39,13 @@ export interface ContractHandlerOptions<S extends z.ZodType> {
   publisher: EventPublisher;
   handle: (message: ConsumedMessage<z.infer<S>>) => Promise<void>;
   deliveryIdOf?: (value: z.infer<S>) => string | undefined;
+  /**
+   * Attempts at a message before a transient failure dead-letters it (with the last error as
+   * the reason) and the partition moves on; unset, kafkajs retries it for as long as it fails.
+   * Right where an outside system can stay broken for a message (GitHub); wrong where a failure
+   * means our own infrastructure is down and every later message would fail too.
+   */
+  maxAttempts?: number;
 }
 
 function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
@@ -55,24 +63,39 @@ function asBuffer(value: unknown): Buffer | null {
   return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
+function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  return String(err);
+}
+
+/** What an operator needs to tell a GitHub outage from a refused credential. */
+function errorDetails(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return {};
+  const status = (err as { status?: unknown }).status;
+  return { error: err.name, ...(typeof status === 'number' ? { status } : {}) };
+}
+
 /**
  * Registers a handler that validates every message against its contract on consume; an
  * invalid or poison message goes to the dead-letter topic and never blocks its partition.
  */
 export function registerContractHandler<S extends z.ZodType>(server: ServerKafka, options: ContractHandlerOptions<S>): void {
   const logger = new Logger(`consumer:${options.stage}`);
+  const attempts = options.maxAttempts === undefined ? undefined : new AttemptCounter(options.maxAttempts);
   server.addHandler(
     options.topic,
     async (_data: unknown, context: KafkaContext) => {
       const message = context.getMessage();
       const raw = asBuffer(message.value);
       const key = message.key ? asBuffer(message.key)!.toString('utf8') : null;
+      const headers = headersToStrings(message.headers as Record<string, unknown>);
       const original = {
         topic: context.getTopic(),
         partition: context.getPartition(),
         offset: message.offset,
         key,
         value: raw ? raw.toString('utf8') : null,
+        ...(Object.keys(headers).length ? { headers } : {}),
       };
       const decoded = decodeContract(options.schema, raw);
       if (!decoded.ok) {
@@ -91,8 +114,9 @@ export function registerContractHandler<S extends z.ZodType>(server: ServerKafka
           topic: original.topic,
           partition: original.partition,
           offset: message.offset,
-          headers: headersToStrings(message.headers as Record<string, unknown>),
+          headers,
         });
+        attempts?.succeeded(original);
       } catch (err) {
         if (err instanceof PermanentProcessingError) {
           await options.publisher.publishDeadLetter(options.deadLetterTopic, {
@@ -104,7 +128,18 @@ export function registerContractHandler<S extends z.ZodType>(server: ServerKafka
           });
           return;
         }
-        logger.error({ msg: 'processing failed; kafkajs will retry', err, deliveryId, offset: message.offset });
+        const attempt = attempts?.failed(original);
+        if (attempt?.exhausted) {
+          await options.publisher.publishDeadLetter(options.deadLetterTopic, {
+            reason: `gave up after ${attempt.attempts} attempts: ${describeError(err)}`,
+            stage: options.stage,
+            deliveryId,
+            original,
+            details: { attempts: attempt.attempts, ...errorDetails(err) },
+          });
+          return;
+        }
+        logger.error({ msg: 'processing failed; kafkajs will retry', err, deliveryId, offset: message.offset, attempt: attempt?.attempts, maxAttempts: options.maxAttempts });
         throw err;
       }
     },
@@ -144,7 +179,16 @@ export function createKafkaConsumerServer(settings: KafkaSettings, groupId: stri
 export function contractConsumerServer<S extends z.ZodType>(
   settings: KafkaSettings,
   publisher: EventPublisher,
-  options: { groupId: string; clientIdSuffix: string; topic: TopicName; schema: S; stage: string; handle: ContractHandlerOptions<S>['handle']; deliveryIdOf?: ContractHandlerOptions<S>['deliveryIdOf'] },
+  options: {
+    groupId: string;
+    clientIdSuffix: string;
+    topic: TopicName;
+    schema: S;
+    stage: string;
+    handle: ContractHandlerOptions<S>['handle'];
+    deliveryIdOf?: ContractHandlerOptions<S>['deliveryIdOf'];
+    maxAttempts?: number;
+  },
 ): ServerKafka {
   const server = createKafkaConsumerServer(settings, options.groupId, options.clientIdSuffix);
   registerContractHandler(server, {
@@ -155,6 +199,7 @@ export function contractConsumerServer<S extends z.ZodType>(
     publisher,
     handle: options.handle,
     deliveryIdOf: options.deliveryIdOf,
+    maxAttempts: options.maxAttempts,
   });
   return server;
 }

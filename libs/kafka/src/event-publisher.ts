@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
 import type { z } from 'zod';
-import { checkContract, DeadLetterV1, deadLetterV1Schema } from '@callboard/contracts';
+import { checkContract, DeadLetterV1, deadLetterV1Schema, decodeContract } from '@callboard/contracts';
 
 export interface OutgoingMessage<T> {
   key: string;
@@ -52,6 +52,19 @@ export class EventPublisher {
       return { key: message.key, value: JSON.stringify(check.value), headers: message.headers as IHeaders | undefined };
     });
     await this.producer.send({ topic, acks: -1, messages: encoded });
+  }
+
+  /**
+   * Sends recorded messages again byte for byte (a dead letter's original): each must still
+   * satisfy the contract, but is not re-encoded, so what consumers see is what was first sent.
+   */
+  async republish(topic: string, schema: z.ZodType, messages: Array<{ key: string | null; value: string; headers?: Record<string, string> }>): Promise<void> {
+    if (messages.length === 0) return;
+    for (const message of messages) {
+      const check = decodeContract(schema, message.value);
+      if (!check.ok) throw new ContractViolationError(`refusing to publish to ${topic}: ${check.error}`);
+    }
+    await this.producer.send({ topic, acks: -1, messages: messages.map(({ key, value, headers }) => ({ key, value, headers })) });
   }
 
   /** Parks a message that cannot be processed, with the reason; never throws for a bad original. */

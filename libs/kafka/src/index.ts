@@ -4,3 +4,6 @@ export * from './event-publisher';
 export * from './contract-consumer';
 export * from './kafka.module';
 export * from './topic-tail';
+export * from './attempt-counter';
+export * from './dead-letter-selection';
+export * from './dead-letter-replayer';

@@ -4,3 +4,4 @@ export * from './relation-index.schema';
 export * from './entity-history.schema';
 export * from './entity-conflict.schema';
 export * from './relation-row.encoding';
+export * from './processed-delivery.schema';

@@ -99,6 +99,14 @@ describe('GitHubStandIn rate limits and faults', () => {
     github.failNext(/^\/repos\/acme\/svc$/, 1, 502);
     await expect(plain.rest.repos.get(REPO)).rejects.toMatchObject({ status: 502 });
   });
+
+  it('ends an outage when its faults are cleared', async () => {
+    github.failNext(/^\/repos\/acme\/svc$/, 100, 503);
+    github.rateLimitNext(/^\/repos\/acme\/svc$/, 100);
+    await expect(plain.rest.repos.get(REPO)).rejects.toMatchObject({ status: 503 });
+    github.clearFaults();
+    expect((await plain.rest.repos.get(REPO)).status).toBe(200);
+  });
 });
 
 describe('GitHubStandIn repository mutations', () => {

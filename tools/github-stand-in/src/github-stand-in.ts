@@ -400,6 +400,11 @@ export class GitHubStandIn {
     this.rateUsed = 0;
   }
 
+  /** Drops every pending fault rule (failures, rate limits, delays): GitHub is healthy again. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   private addFault(pattern: RegExp, count: number, fault: Fault): void {
     if (count > 0) this.faults.push({ pattern, remaining: count, fault });
   }

@@ -8,6 +8,9 @@ import type { IngestionConfig } from '../ingestion.config';
 import { HandleInstallationEventUseCase } from '../repository-events/handle-installation-event.use-case';
 import { HandleRepositoryEventUseCase } from '../repository-events/handle-repository-event.use-case';
 import { installationEventSchema, installationRepositoriesEventSchema, payloadOf, repositoryEventSchema } from '../repository-events/repository-event';
+import { HandleOrgEventUseCase } from '../org/handle-org-event.use-case';
+import { isOrgPeopleEvent } from '../org/org-event';
+import { ProcessDeliveryOnceUseCase } from './process-delivery-once.use-case';
 import { ProcessPushUseCase } from './process-push.use-case';
 import { pushEventSchema } from './push-event';
 
@@ -20,6 +23,8 @@ export class GithubDeliveryConsumer {
     private readonly processPush: ProcessPushUseCase,
     private readonly repositoryEvents: HandleRepositoryEventUseCase,
     private readonly installationEvents: HandleInstallationEventUseCase,
+    private readonly orgEvents: HandleOrgEventUseCase,
+    private readonly processOnce: ProcessDeliveryOnceUseCase,
     private readonly publisher: EventPublisher,
     @Inject(APP_CONFIG) private readonly config: IngestionConfig,
   ) {}
@@ -32,7 +37,9 @@ export class GithubDeliveryConsumer {
       schema: githubDeliveryV1Schema,
       stage: 'ingestion.delivery',
       deliveryIdOf: (delivery) => delivery.deliveryId,
-      handle: (message) => this.dispatch(message),
+      // GitHub may stay unreachable for a delivery: parked after the bound, the partition moves on.
+      maxAttempts: this.config.INGESTION_DELIVERY_MAX_ATTEMPTS,
+      handle: async (message) => void (await this.processOnce.execute(message.value, () => this.dispatch(message))),
     });
   }
 
@@ -61,6 +68,10 @@ export class GithubDeliveryConsumer {
       case 'installation_repositories':
         return this.installationEvents.repositoriesChanged(payloadOf(installationRepositoriesEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
       default:
+        if (isOrgPeopleEvent(delivery.event)) {
+          await this.orgEvents.execute(delivery.event, delivery.payload, delivery.deliveryId);
+          return;
+        }
         this.logger.debug({ msg: 'event not handled', event: delivery.event, deliveryId: delivery.deliveryId });
     }
   }

@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG } from '@callboard/config';
+import type { IngestionConfig } from '../ingestion.config';
+import { ProcessedDeliveriesRepository } from './processed-deliveries.repository';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The oldest processing time still kept: anything before it is past the retention. */
+export function pruneCutoff(now: Date, retentionDays: number): Date {
+  return new Date(now.getTime() - retentionDays * DAY_MS);
+}
+
+/**
+ * Forgets processed deliveries older than the retention (INGESTION_DEDUP_RETENTION_DAYS, longer
+ * than GitHub's redelivery window), at start and then every INGESTION_DEDUP_PRUNE_INTERVAL_MS:
+ * what a TTL index would do, which FerretDB lacks. Several replicas pruning at once is harmless.
+ */
+@Injectable()
+export class ProcessedDeliveriesPruner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ProcessedDeliveriesPruner.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly processed: ProcessedDeliveriesRepository,
+    @Inject(APP_CONFIG) private readonly config: IngestionConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Not awaited: a large collection must not hold up accepting webhooks.
+    void this.prune();
+    this.timer = setInterval(() => void this.prune(), this.config.INGESTION_DEDUP_PRUNE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pruning run; resolves with the number of records removed (0 when it failed). */
+  prune(now = new Date()): Promise<number> {
+    this.running ??= this.pruneOnce(now).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pruneOnce(now: Date): Promise<number> {
+    const cutoff = pruneCutoff(now, this.config.INGESTION_DEDUP_RETENTION_DAYS);
+    try {
+      const removed = await this.processed.deleteProcessedBefore(cutoff);
+      if (removed) this.logger.log({ msg: 'pruned processed deliveries', removed, processedBefore: cutoff.toISOString() });
+      return removed;
+    } catch (err) {
+      this.logger.error({ msg: 'pruning processed deliveries failed; the next run retries', err });
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,181 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { deadLetterTopicOf, EntityEventV1, entityEventV1Schema, TOPICS } from '@callboard/contracts';
+import { APP_CONFIG } from '@callboard/config';
+import { Entity, githubOrgEntities, githubOrgLocation, LocationSpec, planOrgSync, PublishedOrgEntity, stableStringify } from '@callboard/entity-model';
+import { EventPublisher, topicName } from '@callboard/kafka';
+import type { IngestionConfig } from '../ingestion.config';
+import { GithubOrgRepository } from './github-org.repository';
+import { OrgSyncStateRepository } from './org-sync-state.repository';
+
+/**
+ * The entity-event contract describes a file in a repository; an organisation's people have
+ * neither, so their events name the organisation as `repository`, this as `path`, and the
+ * content hash of what was published as `commitSha`.
+ */
+export const ORG_PEOPLE_SOURCE_PATH = 'members-and-teams';
+
+export interface OrgSyncRequest {
+  /** The organisation's login. */
+  org: string;
+  /** The App installation to read through (a delivery's `installation.id`); found through the App when absent. */
+  installationId?: number;
+  /** The delivery (or reconciliation run) the events are attributed to. */
+  deliveryId: string;
+  /** Upsert every entity, not only changed ones: for a reconciliation, when the catalog may have missed an event. */
+  force?: boolean;
+}
+
+export interface OrgSyncOutcome {
+  org: string;
+  upserts: number;
+  removals: number;
+  unchanged: number;
+  invalid: number;
+  /** Set when nothing was read or published, with the reason. */
+  skipped?: string;
+}
+
+/**
+ * Brings the catalog's Users and Groups of one GitHub organisation to what GitHub says now:
+ * reads the organisation's people, builds the entities Backstage's GitHub org provider would,
+ * and publishes upserts for what is new or changed since the last sync and removals for what
+ * is gone, all from the organisation's location so that only it can change them. State-based,
+ * so any event of the organisation (or a reconciliation) converges whatever was missed.
+ */
+@Injectable()
+export class SyncGithubOrgUseCase {
+  private readonly logger = new Logger(SyncGithubOrgUseCase.name);
+  private readonly entityTopic: string;
+  private readonly entityDeadLetterTopic: string;
+  // One sync per organisation at a time in this process: two interleaved ones could record a
+  // published state that belongs to neither.
+  private readonly running = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly github: GithubOrgRepository,
+    private readonly state: OrgSyncStateRepository,
+    private readonly publisher: EventPublisher,
+    @Inject(APP_CONFIG) private readonly config: IngestionConfig,
+  ) {
+    this.entityTopic = topicName(config, TOPICS.entityEvents);
+    this.entityDeadLetterTopic = topicName(config, deadLetterTopicOf(TOPICS.entityEvents));
+  }
+
+  /** Whether this organisation's people are synced at all (GITHUB_ORGS). */
+  isSynced(org: string): boolean {
+    return this.config.GITHUB_ORGS.length === 0 || this.config.GITHUB_ORGS.includes(org.toLowerCase());
+  }
+
+  execute(request: OrgSyncRequest): Promise<OrgSyncOutcome> {
+    return this.exclusive(request.org, () => this.sync(request));
+  }
+
+  /** The organisation was deleted: what was published from it leaves the catalog. */
+  removeAll(request: { orgId: number; org: string; deliveryId: string }): Promise<OrgSyncOutcome> {
+    return this.exclusive(request.org, async () => {
+      const outcome: OrgSyncOutcome = { org: request.org, upserts: 0, removals: 0, unchanged: 0, invalid: 0 };
+      const previous = await this.state.find(request.orgId);
+      if (!previous) return { ...outcome, skipped: 'nothing was published from this organisation' };
+      const sourceVersion = Math.max(Date.now(), previous.sourceVersion + 1);
+      const refs = previous.entities.map((e) => e.ref);
+      await this.publish(
+        refs.map((ref): PlannedEvent => ({ type: 'removal', entityRef: ref, location: { type: 'url', target: previous.locationTarget } })),
+        { org: previous.login, deliveryId: request.deliveryId, sourceVersion, published: [] },
+      );
+      await this.state.delete(request.orgId);
+      this.logger.log({ msg: 'organisation deleted: its Users and Groups removed', deliveryId: request.deliveryId, org: previous.login, removals: refs.length });
+      return { ...outcome, removals: refs.length };
+    });
+  }
+
+  private async sync(request: OrgSyncRequest): Promise<OrgSyncOutcome> {
+    const outcome: OrgSyncOutcome = { org: request.org, upserts: 0, removals: 0, unchanged: 0, invalid: 0 };
+    if (!this.isSynced(request.org)) return { ...outcome, skipped: 'not one of GITHUB_ORGS' };
+    // Taken before reading: a sync that read GitHub earlier publishes an older version, which
+    // the catalog does not let overwrite what a later read published.
+    const readAt = Date.now();
+    const read = await this.github.read(request.org, request.installationId);
+    const previous = await this.state.find(read.id);
+    const desired = await githubOrgEntities(read.snapshot, { namespace: this.config.GITHUB_ORG_NAMESPACE });
+    const location = githubOrgLocation(read.snapshot.org.htmlUrl);
+
+    for (const invalid of desired.errors) {
+      await this.publisher.publishDeadLetter(this.entityDeadLetterTopic, {
+        reason: `invalid entity ${invalid.ref} from the GitHub organisation ${read.login}: ${invalid.error}`,
+        stage: 'ingestion.github-org',
+        deliveryId: request.deliveryId,
+        original: { topic: this.entityTopic, key: invalid.ref, value: null },
+        details: { org: read.login, entityRef: invalid.ref, location: location.target },
+      });
+    }
+
+    // A renamed organisation has a new URL, so a new location: the old one releases everything
+    // it published and the new one claims the entities again.
+    const moved = previous !== null && previous.locationTarget !== location.target;
+    const plan = planOrgSync(moved ? [] : (previous?.entities ?? []), [...desired.users, ...desired.groups], { force: request.force });
+    const released: Array<{ ref: string; location: LocationSpec }> = moved
+      ? previous.entities.map((e) => ({ ref: e.ref, location: { type: 'url', target: previous.locationTarget } }))
+      : plan.removals.map((ref) => ({ ref, location }));
+    const sourceVersion = Math.max(readAt, (previous?.sourceVersion ?? 0) + 1);
+
+    await this.publish(
+      [
+        ...released.map(({ ref, location: from }): PlannedEvent => ({ type: 'removal', entityRef: ref, location: from })),
+        ...plan.upserts.map(({ ref, entity }): PlannedEvent => ({ type: 'upsert', entityRef: ref, location, entity })),
+      ],
+      { org: read.login, deliveryId: request.deliveryId, sourceVersion, published: plan.published },
+    );
+    await this.state.save({ orgId: read.id, login: read.login, locationTarget: location.target, entities: plan.published, sourceVersion }, request.deliveryId);
+
+    const result = { ...outcome, org: read.login, upserts: plan.upserts.length, removals: released.length, unchanged: plan.unchanged, invalid: desired.errors.length };
+    this.logger.log({ msg: 'organisation people synced', deliveryId: request.deliveryId, ...result, users: desired.users.length, groups: desired.groups.length });
+    return result;
+  }
+
+  private async publish(events: PlannedEvent[], context: { org: string; deliveryId: string; sourceVersion: number; published: PublishedOrgEntity[] }): Promise<void> {
+    if (events.length === 0) return;
+    const source = {
+      provider: 'github' as const,
+      deliveryId: context.deliveryId,
+      repository: context.org,
+      commitSha: createHash('sha1').update(stableStringify(context.published)).digest('hex'),
+      path: ORG_PEOPLE_SOURCE_PATH,
+    };
+    const emittedAt = new Date().toISOString();
+    const messages = events.map((planned): EntityEventV1 => {
+      const common = {
+        schemaVersion: 1 as const,
+        eventId: randomUUID(),
+        entityRef: planned.entityRef,
+        location: planned.location,
+        originLocation: planned.location,
+        source,
+        sourceVersion: context.sourceVersion,
+        emittedAt,
+      };
+      return planned.type === 'upsert' ? { ...common, type: 'upsert', entity: planned.entity } : { ...common, type: 'removal' };
+    });
+    await this.publisher.publish(
+      this.entityTopic,
+      entityEventV1Schema,
+      messages.map((event) => ({ key: event.entityRef, value: event, headers: { 'x-github-delivery': context.deliveryId } })),
+    );
+  }
+
+  private async exclusive<T>(org: string, work: () => Promise<T>): Promise<T> {
+    const key = org.toLowerCase();
+    const before = this.running.get(key) ?? Promise.resolve();
+    const current = before.catch(() => undefined).then(work);
+    this.running.set(key, current);
+    try {
+      return await current;
+    } finally {
+      if (this.running.get(key) === current) this.running.delete(key);
+    }
+  }
+}
+
+type PlannedEvent =
+  | { type: 'upsert'; entityRef: string; location: LocationSpec; entity: Entity }
+  | { type: 'removal'; entityRef: string; location: LocationSpec };

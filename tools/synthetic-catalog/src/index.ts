@@ -1,0 +1,3 @@
+export * from './generate-catalog';
+export * from './entity-events';
+export { Random } from './random';
