@@ -206,10 +206,10 @@ export class RepositorySync {
       const next: typeof frontier = [];
       for (const { path, originPath } of frontier) {
         const isRoot = path === originPath;
-        const [parsed, previousRefs] = await Promise.all([
-          this.files.read(github, repository.htmlUrl, path, sha),
-          isRoot && previousCommit ? this.files.readPreviousRefs(github, path, previousCommit, deliveryId) : Promise.resolve(undefined),
-        ]);
+        // One after the other: a failed read fails the attempt without leaving the other's
+        // retries running on behind it.
+        const parsed = await this.files.read(github, repository.htmlUrl, path, sha);
+        const previousRefs = isRoot && previousCommit ? await this.files.readPreviousRefs(github, path, previousCommit, deliveryId) : undefined;
         out.push({
           file: {
             path,
