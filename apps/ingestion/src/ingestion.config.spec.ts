@@ -61,6 +61,14 @@ describe('ingestion configuration', () => {
     expect(message).toMatch(/GITHUB_WEBHOOK_SECRET/);
   });
 
+  it('takes catalog paths as globs, refusing ones that leave the repository, and a reconciliation interval', () => {
+    expect(parse({ CATALOG_FILE_PATHS: '/**/catalog-info.yaml, catalog/*.yaml' }).CATALOG_FILE_PATHS).toEqual(['**/catalog-info.yaml', 'catalog/*.yaml']);
+    expect(failure({ CATALOG_FILE_PATHS: '../catalog-info.yaml' })).toMatch(/CATALOG_FILE_PATHS: \.\.\/catalog-info.yaml: must stay inside the repository/);
+    expect(parse({}).RECONCILE_INTERVAL_MINUTES).toBe(360);
+    expect(parse({ RECONCILE_INTERVAL_MINUTES: '0' }).RECONCILE_INTERVAL_MINUTES).toBe(0);
+    expect(failure({ RECONCILE_INTERVAL_MINUTES: '-5' })).toMatch(/RECONCILE_INTERVAL_MINUTES/);
+  });
+
   it('syncs the people of every organisation into `default` unless told otherwise', () => {
     expect(parse({})).toMatchObject({ GITHUB_ORGS: [], GITHUB_ORG_NAMESPACE: 'default' });
     expect(parse({ GITHUB_ORGS: 'Acme, initech', GITHUB_ORG_NAMESPACE: 'acme' })).toMatchObject({ GITHUB_ORGS: ['acme', 'initech'], GITHUB_ORG_NAMESPACE: 'acme' });

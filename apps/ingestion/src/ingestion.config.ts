@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
 import { kafkaEnv, mongoEnv, port, serviceEnv } from '@callboard/config';
+import { catalogPathPatternProblem } from './repository-sync/catalog-paths';
 
 /** How ingestion authenticates to GitHub's REST API. */
 export type GithubAuth =
@@ -123,12 +124,28 @@ export const ingestionConfigSchema = z
     ...webhookEnv,
     ...githubEnv,
     PORT: port(7001),
-    /** Repository paths read as catalog files (comma-separated). */
+    ...mongoEnv,
+    /** Repository paths read as catalog files (comma-separated), plain or globs (`**\/catalog-info.yaml`). */
     CATALOG_FILE_PATHS: z
       .string()
       .default('catalog-info.yaml')
       .transform((v) => v.split(',').map((p) => p.trim().replace(/^\/+/, '')).filter(Boolean))
-      .pipe(z.array(z.string().min(1)).min(1, 'at least one path')),
+      .pipe(
+        z
+          .array(z.string().min(1))
+          .min(1, 'at least one path')
+          .superRefine((patterns, ctx) => {
+            for (const pattern of patterns) {
+              const problem = catalogPathPatternProblem(pattern);
+              if (problem) ctx.addIssue({ code: 'custom', message: `${pattern}: ${problem}` });
+            }
+          }),
+      ),
+    /**
+     * How often every installation (as a GitHub App) or every owner seen (with a token) is
+     * reconciled with GitHub, in minutes; 0 turns the schedule off.
+     */
+    RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(360),
     INGESTION_CONSUMER_GROUP: z.string().min(1).default('callboard-ingestion'),
     /**
      * Attempts at a delivery whose processing fails (GitHub unreachable after the Octokit

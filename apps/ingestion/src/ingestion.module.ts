@@ -13,8 +13,19 @@ import { ProcessedDeliveriesPruner } from './deliveries/processed-deliveries.pru
 import { ProcessedDeliveriesRepository } from './deliveries/processed-deliveries.repository';
 import { GithubClientFactory } from './github/github-client.factory';
 import { GithubContentsRepository } from './github/github-contents.repository';
+import { GithubRepositoriesRepository } from './github/github-repositories.repository';
 import { HealthController } from './health/health.controller';
 import { ingestionConfigSchema } from './ingestion.config';
+import { ReconcileScheduler } from './reconcile/reconcile.scheduler';
+import { ReconcileUseCase } from './reconcile/reconcile.use-case';
+import { RefreshLocationUseCase } from './refresh/refresh-location.use-case';
+import { RefreshRequestConsumer } from './refresh/refresh-request.consumer';
+import { HandleInstallationEventUseCase } from './repository-events/handle-installation-event.use-case';
+import { HandleRepositoryEventUseCase } from './repository-events/handle-repository-event.use-case';
+import { CatalogFileReader } from './repository-sync/catalog-file.reader';
+import { RepositoryCatalogRepository } from './repository-sync/repository-catalog.repository';
+import { RepositoryCatalogDocument, RepositoryCatalogDocumentSchema } from './repository-sync/repository-catalog.schema';
+import { RepositorySync } from './repository-sync/repository-sync.service';
 import { ORG_SYNC_MODELS, ORG_SYNC_PROVIDERS } from './org/org-sync.providers';
 import { GithubWebhookController } from './webhooks/github-webhook.controller';
 import { ReceiveWebhookUseCase } from './webhooks/receive-webhook.use-case';
@@ -24,9 +35,13 @@ import { WebhookSignatureVerifier } from './webhooks/webhook-signature.verifier'
   imports: [
     TypedConfigModule.forRoot(ingestionConfigSchema),
     LoggingModule.forRoot('ingestion'),
-    KafkaModule.forRoot({ clientIdSuffix: 'ingestion', topics: [TOPICS.githubDeliveries, TOPICS.entityEvents] }),
+    KafkaModule.forRoot({ clientIdSuffix: 'ingestion', topics: [TOPICS.githubDeliveries, TOPICS.entityEvents, TOPICS.refreshRequests] }),
     MongoModule.forRoot(),
-    MongooseModule.forFeature([...ORG_SYNC_MODELS, { name: ProcessedDeliveryDocument.name, schema: ProcessedDeliveryDocumentSchema }]),
+    MongooseModule.forFeature([
+      ...ORG_SYNC_MODELS,
+      { name: ProcessedDeliveryDocument.name, schema: ProcessedDeliveryDocumentSchema },
+      { name: RepositoryCatalogDocument.name, schema: RepositoryCatalogDocumentSchema },
+    ]),
     TerminusModule,
   ],
   controllers: [GithubWebhookController, HealthController],
@@ -35,12 +50,22 @@ import { WebhookSignatureVerifier } from './webhooks/webhook-signature.verifier'
     ReceiveWebhookUseCase,
     GithubClientFactory,
     GithubContentsRepository,
+    GithubRepositoriesRepository,
+    RepositoryCatalogRepository,
+    CatalogFileReader,
+    RepositorySync,
     ProcessPushUseCase,
+    HandleRepositoryEventUseCase,
+    HandleInstallationEventUseCase,
+    RefreshLocationUseCase,
+    ReconcileUseCase,
+    ReconcileScheduler,
     GithubDeliveryConsumer,
     ProcessedDeliveriesRepository,
     ProcessDeliveryOnceUseCase,
     ProcessedDeliveriesPruner,
     ...ORG_SYNC_PROVIDERS,
+    RefreshRequestConsumer,
   ],
 })
 export class IngestionModule {}

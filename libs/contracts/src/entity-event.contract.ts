@@ -57,6 +57,12 @@ export const entityUpsertV1Schema = z.object({
   ...commonFields,
   type: z.literal('upsert'),
   entity: entityEnvelopeSchema,
+  /**
+   * The location this one replaces (a renamed or transferred repository, a changed default
+   * branch): when that location owns the entity, ownership moves to `location` and the entity
+   * keeps its uid and history instead of being a conflict.
+   */
+  supersedesLocation: locationRefSchema.optional(),
 });
 
 export const entityRemovalV1Schema = z.object({

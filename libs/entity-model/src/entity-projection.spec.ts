@@ -85,6 +85,31 @@ describe('decideUpsert', () => {
   });
 });
 
+describe('decideUpsert from a location that supersedes another', () => {
+  const renamed = { type: 'url' as const, target: 'https://github.com/acme/svc-renamed/blob/main/catalog-info.yaml' };
+  const owned = () => stateAfter(decideUpsert(null, { entity: entity(), location, originLocation: location, sourceVersion: 3 }, newUid), 3);
+
+  it('moves ownership when the owner is the superseded location, keeping the uid', () => {
+    const before = owned();
+    const moved = decideUpsert(before, { entity: entity(), location: renamed, originLocation: renamed, sourceVersion: 3, supersedesLocation: location }, newUid);
+    if (moved.action !== 'write') throw new Error(`expected a write, got ${moved.action}`);
+    expect(moved.uid).toBe(before.uid);
+    expect(moved.created).toBe(false);
+    expect(moved.processed.metadata.annotations?.['backstage.io/managed-by-location']).toBe(`url:${renamed.target}`);
+  });
+
+  it('is still a conflict when the superseded location does not own the entity', () => {
+    const before = owned();
+    const claim = decideUpsert(before, { entity: entity(), location: renamed, originLocation: renamed, sourceVersion: 3, supersedesLocation: otherLocation }, newUid);
+    expect(claim).toEqual({ action: 'conflict', ownerLocationKey: locationKeyOf(location) });
+  });
+
+  it('never moves an entity with an older event', () => {
+    const before = owned();
+    expect(decideUpsert(before, { entity: entity(), location: renamed, originLocation: renamed, sourceVersion: 2, supersedesLocation: location }, newUid)).toEqual({ action: 'skip', reason: 'stale' });
+  });
+});
+
 describe('decideRemoval', () => {
   const live: ProjectedEntityState = { uid: 'u', inputHash: 'h', sourceVersion: 10, locationKey: locationKeyOf(location), deleted: false };
 

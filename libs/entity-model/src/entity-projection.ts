@@ -18,6 +18,8 @@ export interface UpsertInput {
   location: LocationSpec;
   originLocation: LocationSpec;
   sourceVersion: number;
+  /** The location `location` replaces (repository renamed or transferred, default branch changed). */
+  supersedesLocation?: LocationSpec;
 }
 
 export type UpsertDecision =
@@ -79,13 +81,16 @@ export function serveEntity(processed: Entity, uid: string, relations: Array<{ t
 /**
  * Decides what an upsert does to the projection (Backstage's processing step). The first
  * location to declare a ref owns it; another location declaring it is a conflict, never an
- * overwrite. An older event never overwrites a newer one, and an unchanged input writes nothing.
+ * overwrite, unless the event names the owner as the location it supersedes: then ownership
+ * moves. An older event never overwrites a newer one, and an unchanged input writes nothing.
  */
 export function decideUpsert(existing: ProjectedEntityState | null, input: UpsertInput, newUid: () => string): UpsertDecision {
   const locationKey = locationKeyOf(input.location);
   const live = existing && !existing.deleted ? existing : null;
   if (existing && input.sourceVersion < existing.sourceVersion) return { action: 'skip', reason: 'stale' };
-  if (live && live.locationKey !== locationKey) return { action: 'conflict', ownerLocationKey: live.locationKey };
+  // The owner moved (renamed repository, new default branch): the entity goes with it, keeping its uid.
+  const moved = live !== null && input.supersedesLocation !== undefined && live.locationKey === locationKeyOf(input.supersedesLocation);
+  if (live && live.locationKey !== locationKey && !moved) return { action: 'conflict', ownerLocationKey: live.locationKey };
 
   const processed = annotateWithLocation(input.entity, input.location, input.originLocation);
   const inputHash = stableHash({ version: PROCESSING_VERSION, processed, locationKey });

@@ -10,4 +10,5 @@ export * from './entity-projection';
 export * from './relations';
 export * from './entity-diff';
 export * from './placeholders';
+export * from './location-targets';
 export * from './github-org';

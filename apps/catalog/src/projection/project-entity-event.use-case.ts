@@ -69,7 +69,7 @@ export class ProjectEntityEventUseCase {
     const candidateUid = existing && !existing.deleted ? existing.uid : await this.uids.uidFor(event.entityRef);
     const decision = decideUpsert(
       existing,
-      { entity: validation.entity, location: event.location, originLocation: event.originLocation, sourceVersion: event.sourceVersion },
+      { entity: validation.entity, location: event.location, originLocation: event.originLocation, sourceVersion: event.sourceVersion, supersedesLocation: event.supersedesLocation },
       () => candidateUid,
     );
     if (decision.action === 'skip') return decision.reason;

@@ -5,6 +5,9 @@ import { APP_CONFIG } from '@callboard/config';
 import { ConsumedMessage, contractConsumerServer, EventPublisher, PermanentProcessingError } from '@callboard/kafka';
 import { GithubAppNotInstalledError } from '../github/github-client.factory';
 import type { IngestionConfig } from '../ingestion.config';
+import { HandleInstallationEventUseCase } from '../repository-events/handle-installation-event.use-case';
+import { HandleRepositoryEventUseCase } from '../repository-events/handle-repository-event.use-case';
+import { installationEventSchema, installationRepositoriesEventSchema, payloadOf, repositoryEventSchema } from '../repository-events/repository-event';
 import { HandleOrgEventUseCase } from '../org/handle-org-event.use-case';
 import { isOrgPeopleEvent } from '../org/org-event';
 import { ProcessDeliveryOnceUseCase } from './process-delivery-once.use-case';
@@ -18,6 +21,8 @@ export class GithubDeliveryConsumer {
 
   constructor(
     private readonly processPush: ProcessPushUseCase,
+    private readonly repositoryEvents: HandleRepositoryEventUseCase,
+    private readonly installationEvents: HandleInstallationEventUseCase,
     private readonly orgEvents: HandleOrgEventUseCase,
     private readonly processOnce: ProcessDeliveryOnceUseCase,
     private readonly publisher: EventPublisher,
@@ -56,6 +61,12 @@ export class GithubDeliveryConsumer {
         }
         return;
       }
+      case 'repository':
+        return this.repositoryEvents.execute(payloadOf(repositoryEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
+      case 'installation':
+        return this.installationEvents.installation(payloadOf(installationEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
+      case 'installation_repositories':
+        return this.installationEvents.repositoriesChanged(payloadOf(installationRepositoriesEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
       default:
         if (isOrgPeopleEvent(delivery.event)) {
           await this.orgEvents.execute(delivery.event, delivery.payload, delivery.deliveryId);

@@ -1,4 +1,5 @@
-import { isDefaultBranchPush, pushEventSchema, pushSourceVersion, touchedCatalogPaths } from './push-event';
+import { catalogPathMatcher } from '../repository-sync/catalog-paths';
+import { isDefaultBranchPush, MAX_LISTED_COMMITS, pushEventSchema, pushSourceVersion, rescanReason, touchedCatalogPaths } from './push-event';
 
 const sha = (c: string) => c.repeat(40);
 const basePush = () =>
@@ -24,13 +25,30 @@ describe('push analysis', () => {
   });
 
   it('collects catalog files added, modified or removed by any commit', () => {
-    expect(touchedCatalogPaths(basePush(), ['catalog-info.yaml'])).toEqual(['catalog-info.yaml']);
-    expect(touchedCatalogPaths(basePush(), ['catalog-info.yaml', 'docs/catalog-info.yaml', 'old/catalog-info.yaml'])).toEqual([
+    expect(touchedCatalogPaths(basePush(), catalogPathMatcher(['catalog-info.yaml']))).toEqual(['catalog-info.yaml']);
+    expect(touchedCatalogPaths(basePush(), catalogPathMatcher(['catalog-info.yaml', 'docs/catalog-info.yaml', 'old/catalog-info.yaml']))).toEqual([
       'catalog-info.yaml',
       'docs/catalog-info.yaml',
       'old/catalog-info.yaml',
     ]);
-    expect(touchedCatalogPaths(basePush(), ['README.yaml'])).toEqual([]);
+    expect(touchedCatalogPaths(basePush(), catalogPathMatcher(['README.yaml']))).toEqual([]);
+  });
+
+  it('matches globs against every commit\'s paths, the root file included', () => {
+    expect(touchedCatalogPaths(basePush(), catalogPathMatcher(['**/catalog-info.yaml']))).toEqual(['catalog-info.yaml', 'docs/catalog-info.yaml', 'old/catalog-info.yaml']);
+    expect(touchedCatalogPaths(basePush(), catalogPathMatcher(['*/catalog-info.yaml']))).toEqual(['docs/catalog-info.yaml', 'old/catalog-info.yaml']);
+  });
+
+  it('rescans when the file lists cannot be trusted or the default branch changed', () => {
+    expect(rescanReason(basePush(), 'main')).toBeNull();
+    expect(rescanReason(basePush(), undefined)).toBeNull();
+    const many = Array.from({ length: MAX_LISTED_COMMITS }, () => ({ added: [], modified: [], removed: [] }));
+    expect(rescanReason({ ...basePush(), commits: many }, 'main')).toBe('commits-truncated');
+    expect(rescanReason({ ...basePush(), size: 3 }, 'main')).toBe('commits-truncated');
+    expect(rescanReason({ ...basePush(), size: 2 }, 'main')).toBeNull();
+    expect(rescanReason({ ...basePush(), forced: true, commits: [] }, 'main')).toBe('forced');
+    expect(rescanReason({ ...basePush(), created: true, before: sha('0') }, 'main')).toBe('branch-created');
+    expect(rescanReason(basePush(), 'master')).toBe('default-branch-changed');
   });
 
   it('orders pushes by the head commit time, falling back to pushed_at', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CatalogPathMatcher } from '../repository-sync/catalog-paths';
 
 const ZERO_SHA = /^0{40}$/;
 
@@ -10,6 +11,8 @@ export const pushEventSchema = z.object({
   created: z.boolean().optional(),
   deleted: z.boolean().optional(),
   forced: z.boolean().optional(),
+  /** Not in webhook payloads today, but in the Events API's: the number of commits pushed. */
+  size: z.number().int().nonnegative().optional(),
   commits: z
     .array(
       z.object({
@@ -27,6 +30,7 @@ export const pushEventSchema = z.object({
     html_url: z.url(),
     default_branch: z.string().min(1),
     owner: z.object({ login: z.string().optional(), name: z.string().optional() }).optional(),
+    archived: z.boolean().optional(),
     pushed_at: z.union([z.number(), z.string()]).nullable().optional(),
   }),
   /** Present when the delivery comes from a GitHub App: the installation to read the repository through. */
@@ -44,16 +48,37 @@ export function isDefaultBranchPush(push: PushEvent): boolean {
   return push.ref === `refs/heads/${push.repository.default_branch}` && !push.deleted && !isZeroSha(push.after);
 }
 
-/** Catalog files the push's commits added, modified or removed. */
-export function touchedCatalogPaths(push: PushEvent, catalogPaths: readonly string[]): string[] {
-  const wanted = new Set(catalogPaths);
+/** Every path the push's commits added, modified or removed. */
+export function touchedPaths(push: PushEvent): string[] {
   const touched = new Set<string>();
   for (const commit of push.commits) {
-    for (const path of [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])]) {
-      if (wanted.has(path)) touched.add(path);
-    }
+    for (const path of [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])]) touched.add(path);
   }
   return [...touched].sort();
+}
+
+/** Catalog files the push's commits added, modified or removed. */
+export function touchedCatalogPaths(push: PushEvent, isCatalogPath: CatalogPathMatcher): string[] {
+  return touchedPaths(push).filter(isCatalogPath);
+}
+
+/** GitHub lists at most this many commits in a push payload. */
+export const MAX_LISTED_COMMITS = 2048;
+
+export type RescanReason = 'commits-truncated' | 'forced' | 'branch-created' | 'default-branch-changed';
+
+/**
+ * Whether the push's file lists cannot be trusted to name every changed catalog file, so the
+ * whole repository must be read again: lists that may be cut short, a forced push (commits
+ * may be gone from history, the old head unreadable), a newly created default branch, or a
+ * default branch other than the one recorded for the repository.
+ */
+export function rescanReason(push: PushEvent, recordedDefaultBranch: string | undefined): RescanReason | null {
+  if (push.commits.length >= MAX_LISTED_COMMITS || (push.size !== undefined && push.size > push.commits.length)) return 'commits-truncated';
+  if (push.forced) return 'forced';
+  if (push.created || isZeroSha(push.before)) return 'branch-created';
+  if (recordedDefaultBranch !== undefined && recordedDefaultBranch !== push.repository.default_branch) return 'default-branch-changed';
+  return null;
 }
 
 /**

@@ -38,6 +38,19 @@ describe('GithubClientFactory (against the GitHub stand-in)', () => {
       expect(await contents.readFile({ fullName: 'acme/svc', installationId: 99 }, 'catalog-info.yaml', 'main')).toBe('# acme/svc\n');
       expect(() => factory.forApp()).toThrow(/not configured as a GitHub App/);
     });
+
+    it('waits the retry plugin\'s first delay for each request\'s first retry, however many requests retried before', async () => {
+      const contents = new GithubContentsRepository(new GithubClientFactory(config({ GITHUB_API_URL: apiUrl, GITHUB_TOKEN: 'ghp_static', GITHUB_MAX_RETRIES: '1' })));
+      const timedRead = async () => {
+        github.failNext(/\/contents\//, 1, 502);
+        const started = Date.now();
+        expect(await contents.readFile({ fullName: 'acme/svc' }, 'catalog-info.yaml', 'main')).toBe('# acme/svc\n');
+        return Date.now() - started;
+      };
+      await timedRead();
+      // One shared retry count made the second call wait (1 + 1)² s instead of 1 s.
+      expect(await timedRead()).toBeLessThan(2500);
+    });
   });
 
   describe('as a GitHub App', () => {

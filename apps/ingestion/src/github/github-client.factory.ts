@@ -97,7 +97,7 @@ export class GithubClientFactory {
       this.logger.warn({ msg: `GitHub ${kind} rate limit`, retryAfterSeconds: retryAfter, method: options.method, url: options.url, retryCount });
       return retryCount < maxRetries;
     };
-    return new GithubOctokit({
+    const client = new GithubOctokit({
       ...auth,
       baseUrl: this.config.GITHUB_API_URL.replace(/\/+$/, ''),
       userAgent: 'callboard-ingestion',
@@ -114,6 +114,14 @@ export class GithubClientFactory {
         error: (message: string) => this.logger.error(message),
       },
     });
+    // A call that passes no `request` options shares the client's default object, and the retry
+    // plugin records its retry count there, so each later call's first retry waited longer
+    // ((count + 1)² s). Registered last, this hook runs first and gives each call its own copy.
+    client.hook.wrap('request', (request, options) => {
+      options.request = { ...options.request };
+      return request(options);
+    });
+    return client;
   }
 }
 

@@ -1,0 +1,138 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '@callboard/config';
+import type { IngestionConfig } from '../ingestion.config';
+import type { RepositoryIdentity } from '../repository-sync/repository-record';
+import { listFiles, TreeListing } from '../repository-sync/tree-walk';
+import { GithubClientFactory, GithubRepositoryRef } from './github-client.factory';
+
+interface RepositoryPayload {
+  id: number;
+  full_name: string;
+  html_url: string;
+  default_branch?: string;
+  archived?: boolean;
+  owner?: { login?: string } | null;
+}
+
+const statusOf = (err: unknown) => (err as { status?: number }).status;
+
+/** A repository object from GitHub's REST API (or a webhook payload) as ingestion identifies it. */
+export function identityOf(repository: RepositoryPayload, installationId: number | undefined): RepositoryIdentity {
+  return {
+    id: repository.id,
+    fullName: repository.full_name,
+    htmlUrl: repository.html_url,
+    owner: repository.owner?.login ?? repository.full_name.split('/')[0],
+    defaultBranch: repository.default_branch ?? 'main',
+    ...(installationId !== undefined ? { installationId } : {}),
+    archived: repository.archived ?? false,
+  };
+}
+
+/** Repositories, commits and trees through GitHub's REST API: what scans and reconciliation read. */
+@Injectable()
+export class GithubRepositoriesRepository {
+  constructor(
+    private readonly clients: GithubClientFactory,
+    @Inject(APP_CONFIG) private readonly config: IngestionConfig,
+  ) {}
+
+  /** The repository by name (as a GitHub App, through the installation covering it), or null when it does not exist or is out of reach. */
+  async findByName(fullName: string): Promise<RepositoryIdentity | null> {
+    const [owner, repo] = fullName.split('/');
+    try {
+      const installationId = this.config.githubAuth.kind === 'app' ? (await this.clients.forApp().rest.apps.getRepoInstallation({ owner, repo })).data.id : undefined;
+      const { data } = await this.clients.forInstallation(installationId).rest.repos.get({ owner, repo });
+      return identityOf(data, installationId);
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * The repository as GitHub describes it now, looked up by id (so a rename or transfer is
+   * followed), or null when it is gone or this installation no longer reaches it.
+   */
+  async findById(id: number, installationId: number | undefined): Promise<RepositoryIdentity | null> {
+    const octokit = this.clients.forInstallation(installationId);
+    try {
+      const { data } = await octokit.request('GET /repositories/{repository_id}', { repository_id: id });
+      return identityOf(data as RepositoryPayload, installationId);
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  /** The head commit of a branch with its commit time (ms), or null for an empty repository or a missing branch. */
+  async headCommit(repository: GithubRepositoryRef, branch: string): Promise<{ sha: string; committedAt: number } | null> {
+    const [owner, repo] = repository.fullName.split('/');
+    const octokit = await this.clients.forRepository(repository);
+    try {
+      // The branch, not the commit: an empty repository answers 404 here (409 for a commit,
+      // which the retry plugin would retry as if it were transient).
+      const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch });
+      const date = data.commit.commit.committer?.date ?? data.commit.commit.author?.date;
+      return { sha: data.commit.sha, committedAt: date ? Date.parse(date) : Date.now() };
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw err;
+    }
+  }
+
+  /** Every file path at a commit, from the git trees API (past GitHub's truncation of large trees). */
+  async listFiles(repository: GithubRepositoryRef, commitSha: string): Promise<string[]> {
+    const [owner, repo] = repository.fullName.split('/');
+    const octokit = await this.clients.forRepository(repository);
+    const read = async (sha: string, recursive: boolean): Promise<TreeListing> => {
+      const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: sha, ...(recursive ? { recursive: '1' } : {}) });
+      return { truncated: data.truncated, entries: data.tree.map((e) => ({ path: e.path ?? '', type: e.type ?? '', sha: e.sha ?? '' })) };
+    };
+    try {
+      return await listFiles(read, commitSha);
+    } catch (err) {
+      if (statusOf(err) === 409) return [];
+      throw err;
+    }
+  }
+
+  /** The repositories an installation reaches (its token's view). */
+  async listInstallationRepositories(installationId: number): Promise<RepositoryIdentity[]> {
+    const octokit = this.clients.forInstallation(installationId);
+    const repositories = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+    return (repositories as RepositoryPayload[]).map((r) => identityOf(r, installationId));
+  }
+
+  /** An owner's repositories as the configured token sees them (an organisation, else a user). */
+  async listOwnerRepositories(owner: string): Promise<RepositoryIdentity[]> {
+    const octokit = this.clients.forInstallation(undefined);
+    const list = async (request: () => Promise<unknown[]>) => ((await request()) as RepositoryPayload[]).map((r) => identityOf(r, undefined));
+    try {
+      return await list(() => octokit.paginate(octokit.rest.repos.listForOrg, { org: owner, per_page: 100, type: 'all' }));
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+      return list(() => octokit.paginate(octokit.rest.repos.listForUser, { username: owner, per_page: 100, type: 'owner' }));
+    }
+  }
+
+  /** Every installation of the App. */
+  async listInstallations(): Promise<Array<{ id: number; account: string; suspended: boolean }>> {
+    const octokit = this.clients.forApp();
+    const installations = await octokit.paginate(octokit.rest.apps.listInstallations, { per_page: 100 });
+    return installations.map((i) => ({ id: i.id, account: (i.account && 'login' in i.account ? i.account.login : (i.account as { slug?: string } | null)?.slug) ?? '', suspended: Boolean(i.suspended_at) }));
+  }
+
+  /** The App's installation on an organisation or user account, or null. */
+  async findInstallationOf(owner: string): Promise<number | null> {
+    const octokit = this.clients.forApp();
+    for (const lookup of [() => octokit.rest.apps.getOrgInstallation({ org: owner }), () => octokit.rest.apps.getUserInstallation({ username: owner })]) {
+      try {
+        return (await lookup()).data.id;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    }
+    return null;
+  }
+}

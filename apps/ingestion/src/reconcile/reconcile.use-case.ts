@@ -1,0 +1,105 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG } from '@callboard/config';
+import { GithubRepositoriesRepository } from '../github/github-repositories.repository';
+import type { IngestionConfig } from '../ingestion.config';
+import { RepositoryCatalogRepository } from '../repository-sync/repository-catalog.repository';
+import type { RepositoryIdentity, RepositoryRecord } from '../repository-sync/repository-record';
+import { RepositorySync } from '../repository-sync/repository-sync.service';
+
+export interface ReconcileOutcome {
+  repositories: number;
+  removedRepositories: number;
+  upserts: number;
+  removals: number;
+  /** Repositories that could not be read (after the GitHub client's own retries); the rest went on. */
+  failures: Array<{ repository: string; error: string }>;
+}
+
+const empty = (): ReconcileOutcome => ({ repositories: 0, removedRepositories: 0, upserts: 0, removals: 0, failures: [] });
+const add = (total: ReconcileOutcome, part: ReconcileOutcome) => {
+  total.repositories += part.repositories;
+  total.removedRepositories += part.removedRepositories;
+  total.upserts += part.upserts;
+  total.removals += part.removals;
+  total.failures.push(...part.failures);
+};
+
+/**
+ * Brings the catalog to exactly what GitHub says for an installation or an owner: every
+ * repository GitHub lists is read whole (catalog files from the git trees API), and every
+ * recorded repository it no longer lists leaves the catalog — what missed webhooks left
+ * behind included (GitHub Apps never receive `repository.deleted`).
+ */
+@Injectable()
+export class ReconcileUseCase {
+  private readonly logger = new Logger(ReconcileUseCase.name);
+
+  constructor(
+    private readonly github: GithubRepositoriesRepository,
+    private readonly records: RepositoryCatalogRepository,
+    private readonly repositories: RepositorySync,
+    @Inject(APP_CONFIG) private readonly config: IngestionConfig,
+  ) {}
+
+  /** Everything: each installation of the App (with a token, each owner recorded). */
+  async everything(deliveryId: string): Promise<ReconcileOutcome> {
+    const total = empty();
+    const recorded = await this.records.scopes();
+    if (this.config.githubAuth.kind === 'app') {
+      const installations = await this.github.listInstallations();
+      for (const installation of installations) {
+        add(total, installation.suspended ? await this.forgetInstallation(installation.id, deliveryId, 'installation suspended') : await this.installation(installation.id, deliveryId));
+      }
+      const live = new Set(installations.map((i) => i.id));
+      for (const id of recorded.installationIds.filter((i) => !live.has(i))) add(total, await this.forgetInstallation(id, deliveryId, 'installation gone'));
+    } else {
+      for (const owner of recorded.owners) add(total, await this.owner(owner, deliveryId));
+    }
+    return total;
+  }
+
+  async installation(installationId: number, deliveryId: string): Promise<ReconcileOutcome> {
+    const listed = await this.github.listInstallationRepositories(installationId);
+    return this.converge(listed, await this.records.findByInstallation(installationId), deliveryId, `installation ${installationId}`);
+  }
+
+  /** An organisation or user: through the App's installation on it, or with the token. */
+  async owner(owner: string, deliveryId: string): Promise<ReconcileOutcome> {
+    if (this.config.githubAuth.kind === 'app') {
+      const installationId = await this.github.findInstallationOf(owner);
+      if (installationId !== null) return this.installation(installationId, deliveryId);
+      return this.converge([], await this.records.findByOwner(owner), deliveryId, `owner ${owner} (not installed)`);
+    }
+    const listed = await this.github.listOwnerRepositories(owner);
+    return this.converge(listed, await this.records.findByOwner(owner), deliveryId, `owner ${owner}`);
+  }
+
+  /** The installation can no longer be read (deleted or suspended): its repositories leave. */
+  async forgetInstallation(installationId: number, deliveryId: string, reason: string): Promise<ReconcileOutcome> {
+    return this.converge([], await this.records.findByInstallation(installationId), deliveryId, reason);
+  }
+
+  private async converge(listed: RepositoryIdentity[], recorded: RepositoryRecord[], deliveryId: string, scope: string): Promise<ReconcileOutcome> {
+    const outcome = empty();
+    const listedIds = new Set(listed.map((r) => r.id));
+    for (const repository of listed) {
+      try {
+        const result = await this.repositories.scan(repository, deliveryId, `reconcile ${scope}`);
+        outcome.repositories += 1;
+        outcome.upserts += result.upserts;
+        outcome.removals += result.removals;
+      } catch (err) {
+        // One unreadable repository does not stop the others; the failure is reported.
+        this.logger.error({ msg: 'reconciliation could not read a repository', deliveryId, repository: repository.fullName, err });
+        outcome.failures.push({ repository: repository.fullName, error: (err as Error).message });
+      }
+    }
+    for (const gone of recorded.filter((r) => !listedIds.has(r.id))) {
+      const result = await this.repositories.remove(gone.id, deliveryId, `not listed by ${scope}`);
+      outcome.removedRepositories += 1;
+      outcome.removals += result.removals;
+    }
+    this.logger.log({ msg: 'reconciled', deliveryId, scope, ...outcome, failures: outcome.failures.length });
+    return outcome;
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ReconcileUseCase } from '../reconcile/reconcile.use-case';
+import { RepositorySync } from '../repository-sync/repository-sync.service';
+import { InstallationEvent, InstallationRepositoriesEvent } from './repository-event';
+
+/** `installation` and `installation_repositories` events: what the App may read changed. */
+@Injectable()
+export class HandleInstallationEventUseCase {
+  private readonly logger = new Logger(HandleInstallationEventUseCase.name);
+
+  constructor(
+    private readonly repositories: RepositorySync,
+    private readonly reconcile: ReconcileUseCase,
+  ) {}
+
+  async installation(event: InstallationEvent, deliveryId: string): Promise<void> {
+    const installationId = event.installation.id;
+    switch (event.action) {
+      case 'created':
+      case 'unsuspend':
+      case 'new_permissions_accepted':
+        // Read everything the installation now reaches; what it no longer reaches leaves.
+        await this.reconcile.installation(installationId, deliveryId);
+        return;
+      case 'deleted':
+      case 'suspend':
+        // Nothing can be read any more (a suspended installation's token is refused).
+        await this.reconcile.forgetInstallation(installationId, deliveryId, `installation ${event.action}`);
+        return;
+      default:
+        this.logger.debug({ msg: 'installation event does not change the catalog', deliveryId, action: event.action, installationId });
+    }
+  }
+
+  async repositoriesChanged(event: InstallationRepositoriesEvent, deliveryId: string): Promise<void> {
+    // Both settled by what the installation reaches now, so an add and a remove delivered in
+    // the wrong order still end as GitHub says: a repository out of reach answers 404 and leaves.
+    const installationId = event.installation.id;
+    for (const repository of [...event.repositories_removed, ...event.repositories_added]) {
+      await this.repositories.rescan(repository.id, installationId, deliveryId, `installation_repositories ${event.action}`);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/** A GitHub repository as ingestion knows it: where its files are read and what their locations are. */
+export interface RepositoryIdentity {
+  id: number;
+  /** `owner/name` as GitHub spells it now. */
+  fullName: string;
+  /** Web URL (`https://github.com/owner/name`): the base of every location of its files. */
+  htmlUrl: string;
+  owner: string;
+  defaultBranch: string;
+  /** The GitHub App installation it is read through (none with a token). */
+  installationId?: number;
+  archived: boolean;
+}
+
+/** What one file of the repository declared, as last published. */
+export interface RecordedFile {
+  path: string;
+  /** The catalog file (a CATALOG_FILE_PATHS match) this file was reached from; itself for a catalog file, else a Location led here. */
+  originPath: string;
+  /** The location target its entities were published with (`…/blob/<branch>/<path>`): their owner in the catalog. */
+  target: string;
+  /** Lowercased entity refs it declared. */
+  refs: string[];
+  commitSha: string;
+  /** The sourceVersion its events carried; an older sync of the file changes nothing. */
+  sourceVersion: number;
+}
+
+/** Ingestion's record of a repository: identity plus what each of its files declared. */
+export interface RepositoryRecord extends RepositoryIdentity {
+  files: RecordedFile[];
+  /** Optimistic concurrency: bumped by every write, which is conditional on the value read. */
+  revision: number;
+}

@@ -1,0 +1,281 @@
+import type { Entity } from '@callboard/entity-model';
+import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
+import { catalogService } from '../../apps/catalog/src/catalog.service';
+import { ingestionService } from '../../apps/ingestion/src/ingestion.service';
+import { reconcile } from '../../apps/ingestion/src/reconcile';
+import { queryService } from '../../apps/query/src/query.service';
+import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
+
+// Repository lifecycle end to end: signed deliveries built from the real payloads in
+// @octokit/webhooks-examples → ingestion (as a GitHub App) → Kafka → catalog → FerretDB →
+// query API, against the GitHub stand-in.
+
+const SECRET = 'repositories-test-secret';
+const ORG = 'acme';
+
+interface WebhookDefinition {
+  name: string;
+  examples: Array<Record<string, unknown>>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const definitions = require('@octokit/webhooks-examples') as WebhookDefinition[];
+
+/** A real example payload of an event (and action), deep-copied. */
+function example(event: string, action?: string, predicate: (e: Record<string, unknown>) => boolean = () => true): Record<string, unknown> {
+  const found = definitions.find((d) => d.name === event)?.examples.find((e) => (action === undefined || e.action === action) && predicate(e));
+  if (!found) throw new Error(`@octokit/webhooks-examples has no ${event}.${action} example`);
+  return structuredClone(found);
+}
+
+const component = (name: string, extra: Record<string, unknown> = {}) =>
+  `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ${name}
+  description: ${JSON.stringify(extra.description ?? `the ${name} service`)}
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+`;
+
+describe('repositories in the catalog: pushes, repository and installation events, refresh, reconciliation', () => {
+  const github = new GitHubStandIn({ installationTokenLifetimeMs: 60_000 });
+  let env: Record<string, string>;
+  let services: RunningService[] = [];
+  let ingestion: RunningService;
+  let query: RunningService;
+  let installationId: number;
+
+  beforeAll(async () => {
+    const apiUrl = await github.start();
+    const app = github.createApp({ name: 'Callboard' });
+    github.createRepository(`${ORG}/placeholder`);
+    installationId = github.createInstallation(app.id, ORG, ['placeholder']);
+    env = {
+      ...isolatedEnv('repositories'),
+      GITHUB_API_URL: apiUrl,
+      GITHUB_APP_ID: String(app.id),
+      GITHUB_APP_PRIVATE_KEY: app.privateKey,
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      CATALOG_FILE_PATHS: '**/catalog-info.yaml',
+    };
+    ingestion = await startService(ingestionService, env);
+    services = [ingestion, await startService(catalogService, env), (query = await startService(queryService, env))];
+  });
+
+  afterAll(async () => {
+    for (const service of services.reverse()) await service.close();
+    await github.stop();
+  });
+
+  /** A repository of the organisation that the App's installation covers. */
+  const createRepository = (name: string, options: { defaultBranch?: string } = {}) => {
+    const id = github.createRepository(`${ORG}/${name}`, options);
+    github.addInstallationRepositories(installationId, [`${ORG}/${name}`]);
+    return id;
+  };
+  const deliver = async (event: string, payload: unknown) => {
+    const response = await sendWebhook({ url: `${ingestion.url}/webhooks/github`, secret: SECRET, event, payload });
+    expect(response.status).toBe(202);
+    return response;
+  };
+  const pushCommit = async (repository: string, files: Record<string, string | null>) => {
+    const commit = github.commit(`${ORG}/${repository}`, { files });
+    await deliver('push', commit.payload);
+    return commit;
+  };
+  /** The real `repository` payload of an action, describing the stand-in's repository as it is now. */
+  const repositoryPayload = (template: Record<string, unknown>, id: number, fullName: string, fields: Record<string, unknown> = {}): Record<string, unknown> => {
+    const [login, name] = fullName.split('/');
+    const repository = template.repository as Record<string, unknown>;
+    return {
+      ...template,
+      repository: { ...repository, id, name, full_name: fullName, html_url: `https://github.com/${fullName}`, owner: { ...(repository.owner as object), login }, default_branch: 'main', archived: false, ...fields },
+      installation: { id: installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
+    };
+  };
+
+  const read = async (kind: string, name: string): Promise<Entity | null> => {
+    const response = await fetch(`${query.url}/api/catalog/entities/by-name/${kind}/default/${name}`);
+    if (response.status === 404) return null;
+    expect(response.status).toBe(200);
+    return (await response.json()) as Entity;
+  };
+  const served = (kind: string, name: string, ready: (e: Entity) => boolean = () => true) =>
+    eventually(async () => {
+      const entity = await read(kind, name);
+      return entity && ready(entity) ? entity : undefined;
+    });
+  const gone = (kind: string, name: string) => eventually(async () => ((await read(kind, name)) === null ? true : undefined));
+  const managedBy = (entity: Entity) => entity.metadata.annotations?.['backstage.io/managed-by-location'];
+
+  it('reads a nested catalog file a push touched, with CATALOG_FILE_PATHS as a glob', async () => {
+    createRepository('monorepo');
+    await pushCommit('monorepo', { 'catalog-info.yaml': component('monorepo-root') });
+    await served('component', 'monorepo-root');
+    // Not the branch's first push: only the files its commits touched are read.
+    const commit = await pushCommit('monorepo', { 'services/a/catalog-info.yaml': component('service-a'), 'services/a/README.md': '# a' });
+    expect(commit.payload.created).toBe(false);
+    const entity = await served('component', 'service-a');
+    expect(managedBy(entity)).toBe(`url:https://github.com/${ORG}/monorepo/blob/main/services/a/catalog-info.yaml`);
+    expect(github.requests.some((r) => r.path === `/repos/${ORG}/monorepo/contents/services/a/catalog-info.yaml` && r.query.ref === commit.after)).toBe(true);
+  });
+
+  it('reads the whole repository again after a forced push, whose commit list names no file', async () => {
+    createRepository('forced');
+    await pushCommit('forced', { 'catalog-info.yaml': component('forced-before') });
+    await served('component', 'forced-before');
+    const rewritten = github.commit(`${ORG}/forced`, { files: { 'catalog-info.yaml': null, 'teams/x/catalog-info.yaml': component('forced-after') } });
+    // A force-push to rewritten history: GitHub lists only the new commits, here none.
+    await deliver('push', { ...rewritten.payload, forced: true, commits: [] });
+    await served('component', 'forced-after');
+    await gone('component', 'forced-before');
+    expect(github.requests.some((r) => r.path.startsWith(`/repos/${ORG}/forced/git/trees/`) && r.query.recursive === '1')).toBe(true);
+  });
+
+  it('follows Location targets in the same repository, relative or full URLs, and a push touching only a target', async () => {
+    createRepository('locations');
+    const root = `apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata:
+  name: all-teams
+spec:
+  targets:
+    - ./catalog/teams.yaml
+    - https://github.com/${ORG}/locations/blob/main/catalog/more.yaml
+`;
+    await pushCommit('locations', { 'catalog-info.yaml': root, 'catalog/teams.yaml': component('located-a'), 'catalog/more.yaml': component('located-b') });
+    const a = await served('component', 'located-a');
+    await served('component', 'located-b');
+    expect(managedBy(a)).toBe(`url:https://github.com/${ORG}/locations/blob/main/catalog/teams.yaml`);
+    expect(a.metadata.annotations?.['backstage.io/managed-by-origin-location']).toBe(`url:https://github.com/${ORG}/locations/blob/main/catalog-info.yaml`);
+    // The Location stays an entity, as Backstage serves it.
+    expect(await served('location', 'all-teams')).toMatchObject({ spec: { targets: expect.any(Array) } });
+
+    // teams.yaml matches no catalog path; the record knows the root that leads to it.
+    await pushCommit('locations', { 'catalog/teams.yaml': component('located-c') });
+    await served('component', 'located-c');
+    await gone('component', 'located-a');
+  });
+
+  it('removes an archived repository\'s entities and brings them back when it is unarchived; removes a deleted one\'s', async () => {
+    const id = createRepository('shelved');
+    await pushCommit('shelved', { 'catalog-info.yaml': component('shelved-service') });
+    await served('component', 'shelved-service');
+
+    // @octokit/webhooks-examples has no `archived` or `unarchived` example: built from the
+    // real `created` payload with GitHub's documented shape (action + repository.archived).
+    github.setArchived(`${ORG}/shelved`, true);
+    await deliver('repository', { ...repositoryPayload(example('repository', 'created'), id, `${ORG}/shelved`, { archived: true }), action: 'archived' });
+    await gone('component', 'shelved-service');
+    github.setArchived(`${ORG}/shelved`, false);
+    await deliver('repository', { ...repositoryPayload(example('repository', 'created'), id, `${ORG}/shelved`), action: 'unarchived' });
+    await served('component', 'shelved-service');
+
+    const deletedId = createRepository('doomed');
+    await pushCommit('doomed', { 'catalog-info.yaml': component('doomed-service') });
+    await served('component', 'doomed-service');
+    github.deleteRepository(`${ORG}/doomed`);
+    // Nor a `deleted` example: the same, with action `deleted`.
+    await deliver('repository', { ...repositoryPayload(example('repository', 'created'), deletedId, `${ORG}/doomed`), action: 'deleted' });
+    await gone('component', 'doomed-service');
+  });
+
+  it('moves a renamed repository\'s entities to the new URLs, keeping uid and history', async () => {
+    const id = createRepository('old-name');
+    await pushCommit('old-name', { 'catalog-info.yaml': component('renamed-service') });
+    const before = await served('component', 'renamed-service');
+    github.renameRepository(`${ORG}/old-name`, 'new-name');
+    const renamed = repositoryPayload(example('repository', 'renamed'), id, `${ORG}/new-name`);
+    expect(renamed.changes).toEqual({ repository: { name: { from: expect.any(String) } } });
+    await deliver('repository', { ...renamed, changes: { repository: { name: { from: 'old-name' } } } });
+
+    const newLocation = `url:https://github.com/${ORG}/new-name/blob/main/catalog-info.yaml`;
+    const after = await served('component', 'renamed-service', (e) => managedBy(e) === newLocation);
+    expect(after.metadata.uid).toBe(before.metadata.uid);
+    expect(after.metadata.annotations?.['backstage.io/view-url']).toBe(`https://github.com/${ORG}/new-name/blob/main/catalog-info.yaml`);
+    const history = await eventually(async () => {
+      const body = (await (await fetch(`${query.url}/api/catalog/entities/by-name/component/default/renamed-service/history`)).json()) as { items: Array<{ type: string; uid: string }> };
+      return body.items.length >= 2 ? body.items : undefined;
+    });
+    expect([history[0].type, history.at(-1)!.type]).toEqual(['updated', 'created']);
+    expect(new Set(history.map((h) => h.uid))).toEqual(new Set([before.metadata.uid]));
+    // Not a conflict with its own former location.
+    const conflicts = (await (await fetch(`${query.url}/api/catalog/conflicts`)).json()) as unknown[];
+    expect(JSON.stringify(conflicts)).not.toContain('renamed-service');
+  });
+
+  it('removes the entities of a repository taken out of the installation, and reads it when added back', async () => {
+    const id = createRepository('selected');
+    await pushCommit('selected', { 'catalog-info.yaml': component('selected-service') });
+    await served('component', 'selected-service');
+    const adapt = (action: 'added' | 'removed') => {
+      const payload = example('installation_repositories', action);
+      const listed = [{ id, node_id: 'MDEwOlJlcG9zaXRvcnkx', name: 'selected', full_name: `${ORG}/selected`, private: false }];
+      return { ...payload, installation: { ...(payload.installation as object), id: installationId }, repositories_added: action === 'added' ? listed : [], repositories_removed: action === 'removed' ? listed : [] };
+    };
+
+    github.removeInstallationRepositories(installationId, [`${ORG}/selected`]);
+    await deliver('installation_repositories', adapt('removed'));
+    await gone('component', 'selected-service');
+    github.addInstallationRepositories(installationId, [`${ORG}/selected`]);
+    await deliver('installation_repositories', adapt('added'));
+    await served('component', 'selected-service');
+  });
+
+  it('re-reads a location on POST /api/catalog/refresh: a change pushed without a webhook becomes visible', async () => {
+    createRepository('refreshing');
+    await pushCommit('refreshing', { 'catalog-info.yaml': component('refreshed-service', { description: 'before' }) });
+    await served('component', 'refreshed-service', (e) => e.metadata.description === 'before');
+    github.commit(`${ORG}/refreshing`, { files: { 'catalog-info.yaml': component('refreshed-service', { description: 'after' }) } });
+
+    const response = await fetch(`${query.url}/api/catalog/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ entityRef: 'component:default/refreshed-service' }) });
+    expect(response.status).toBe(200);
+    const after = await served('component', 'refreshed-service', (e) => e.metadata.description === 'after');
+    expect(after.metadata.annotations?.['backstage.io/managed-by-location']).toBe(`url:https://github.com/${ORG}/refreshing/blob/main/catalog-info.yaml`);
+  });
+
+  it('reconciliation removes what a missed deletion left behind and reads what a missed push added', async () => {
+    createRepository('missed');
+    await pushCommit('missed', { 'catalog-info.yaml': component('missed-deletion') });
+    await served('component', 'missed-deletion');
+    // GitHub Apps never receive repository.deleted; nor is anything delivered for these.
+    github.deleteRepository(`${ORG}/missed`);
+    createRepository('unannounced');
+    github.commit(`${ORG}/unannounced`, { files: { 'services/z/catalog-info.yaml': component('never-pushed') } });
+
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    let outcome: Awaited<ReturnType<typeof reconcile>>;
+    try {
+      outcome = await reconcile(['--installation', String(installationId)]);
+    } finally {
+      process.env = saved;
+    }
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.removedRepositories).toBe(1);
+    await gone('component', 'missed-deletion');
+    await served('component', 'never-pushed');
+    // Everything else the installation reaches is unchanged.
+    expect(await read('component', 'service-a')).not.toBeNull();
+  });
+
+  // Last: it takes the whole installation away and back.
+  it('removes an installation\'s entities when it is suspended and reads them again when unsuspended', async () => {
+    await served('component', 'selected-service');
+    const adapt = (action: 'suspend' | 'unsuspend') => {
+      const payload = example('installation', action);
+      return { ...payload, installation: { ...(payload.installation as object), id: installationId, account: { ...((payload.installation as { account: object }).account), login: ORG } } };
+    };
+    github.suspendInstallation(installationId);
+    await deliver('installation', adapt('suspend'));
+    await gone('component', 'selected-service');
+    await gone('component', 'service-a');
+
+    github.unsuspendInstallation(installationId);
+    await deliver('installation', adapt('unsuspend'));
+    await served('component', 'selected-service');
+    await served('component', 'service-a');
+  });
+});
