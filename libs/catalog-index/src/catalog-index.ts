@@ -1,7 +1,7 @@
 import { buildSearchPairs, Entity, entityRefOf, SearchPair } from '@callboard/entity-model';
 import { IdBitmap } from './id-bitmap';
 import { LocationRegistry, originLocationOf } from './location-registry';
-import { Posting, postingAdd, postingIds, postingRemove, postingSize } from './posting';
+import { Posting, postingAdd, postingRemove, postingSize } from './posting';
 
 // Postings at least this large are kept as bitmaps between queries.
 const LARGE_POSTING = 512;
@@ -124,7 +124,7 @@ export class CatalogIndex {
 
   /** The ids of a posting as a bitmap over the whole index. */
   bitmapOf(posting: Posting | undefined): IdBitmap {
-    return IdBitmap.of(this.capacity, postingIds(posting));
+    return new IdBitmap(this.capacity).addPosting(posting);
   }
 
   /**

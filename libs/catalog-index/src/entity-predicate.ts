@@ -3,7 +3,6 @@ import { z as zodV3 } from 'zod/v3';
 import { fromZodError } from 'zod-validation-error/v3';
 import type { CatalogIndex } from './catalog-index';
 import { IdBitmap } from './id-bitmap';
-import { Posting, postingIds } from './posting';
 import { QueryInputError } from './query-input-error';
 
 export type { FilterPredicate };
@@ -111,12 +110,8 @@ class PredicateEvaluator {
     const postings = this.index.key(key);
     const result = this.none();
     if (!postings) return result;
-    for (const value of values) this.addPosting(result, postings.values.get(lower(value)));
+    for (const value of values) result.addPosting(postings.values.get(lower(value)));
     return result;
-  }
-
-  private addPosting(target: IdBitmap, posting: Posting | undefined): void {
-    for (const id of postingIds(posting)) target.add(id);
   }
 
   private field(key: string, value: unknown): IdBitmap {
@@ -131,7 +126,7 @@ class PredicateEvaluator {
       const prefix = String(value.$hasPrefix).toLowerCase();
       const result = this.none();
       for (const [candidate, posting] of this.index.key(key)?.values ?? []) {
-        if (candidate.startsWith(prefix)) this.addPosting(result, posting);
+        if (candidate.startsWith(prefix)) result.addPosting(posting);
       }
       return result;
     }

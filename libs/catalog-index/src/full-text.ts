@@ -68,7 +68,7 @@ export class FullTextMatcher {
     const test = likeContains(lowered);
     for (const key of keys) {
       if (plain) this.matchPlain(key, lowered, result);
-      else for (const [value, posting] of this.index.key(key)?.values ?? []) if (test(value)) add(result, posting);
+      else for (const [value, posting] of this.index.key(key)?.values ?? []) if (test(value)) result.addPosting(posting);
     }
     return result;
   }
@@ -79,7 +79,7 @@ export class FullTextMatcher {
     let position = joined.text.indexOf(term);
     while (position !== -1) {
       const i = lastStartAtOrBefore(joined.starts, position);
-      add(result, joined.postings[i]);
+      result.addPosting(joined.postings[i]);
       const next = i + 1 < joined.starts.length ? joined.starts[i + 1] : joined.text.length;
       position = joined.text.indexOf(term, next);
     }
@@ -104,16 +104,6 @@ export class FullTextMatcher {
     this.joined.set(key, joined);
     return joined;
   }
-}
-
-// Called once per matching value: a plain loop, not the posting generator.
-function add(target: IdBitmap, posting: Posting | undefined): void {
-  if (posting === undefined) return;
-  if (typeof posting === 'number') {
-    target.add(posting);
-    return;
-  }
-  for (const id of posting) target.add(id);
 }
 
 function lastStartAtOrBefore(starts: Int32Array, position: number): number {

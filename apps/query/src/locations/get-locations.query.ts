@@ -1,7 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { ANNOTATION_ORIGIN_LOCATION, Entity, parseLocationRef } from '@backstage/catalog-model';
-import { CatalogLocation, LocationPage, queryLocations } from '@callboard/catalog-index';
-import { entityRefFromParts } from '@callboard/entity-model';
+import { CatalogLocation, LocationPage, originLocationOf, queryLocations } from '@callboard/catalog-index';
+import { Entity, entityRefFromParts } from '@callboard/entity-model';
 import { CatalogReadModel } from '../read-model/catalog-read-model';
 
 /** The repository files Callboard reads, as Backstage locations. */
@@ -27,9 +26,9 @@ export class GetLocations {
     const ref = entityRefFromParts(kind, namespace, name);
     const entity = this.readModel.index.getByRef(ref);
     if (!entity) throw new NotFoundException(`found no entity for ref ${ref}`);
-    const origin = (JSON.parse(entity.json) as Entity).metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION];
+    const origin = originLocationOf(JSON.parse(entity.json) as Entity);
     if (!origin) throw new NotFoundException(`found no origin annotation for ref ${ref}`);
-    const { type, target } = parseLocationRef(origin);
+    const { type, target } = origin;
     const location = this.readModel.index.locations.find(type, target);
     if (!location) throw new NotFoundException(`Found no location with type ${type} and target ${target}`);
     return location;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { ANNOTATION_ORIGIN_LOCATION, Entity, parseLocationRef } from '@backstage/catalog-model';
+import { originLocationOf } from '@callboard/catalog-index';
 import { APP_CONFIG } from '@callboard/config';
 import { refreshRequestV1Schema, TOPICS } from '@callboard/contracts';
+import type { Entity } from '@callboard/entity-model';
 import { EventPublisher, KafkaSettings, topicName } from '@callboard/kafka';
 import { CatalogReadModel } from '../read-model/catalog-read-model';
 
@@ -24,9 +25,8 @@ export class RequestRefresh {
 
   async execute(command: RequestRefreshCommand): Promise<void> {
     const entity = this.readModel.index.getByRef(command.entityRef.toLocaleLowerCase('en-US'));
-    const origin = entity && (JSON.parse(entity.json) as Entity).metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION];
-    if (!entity || !origin) throw new NotFoundException(`Failed to schedule ${command.entityRef} for refresh`);
-    const location = parseLocationRef(origin);
+    const location = entity && originLocationOf(JSON.parse(entity.json) as Entity);
+    if (!entity || !location) throw new NotFoundException(`Failed to schedule ${command.entityRef} for refresh`);
     await this.publisher.publish(topicName(this.settings, TOPICS.refreshRequests), refreshRequestV1Schema, [
       {
         key: location.target,
