@@ -134,6 +134,54 @@ describe('repositories in the catalog: pushes, repository and installation event
     expect(github.requests.some((r) => r.path.startsWith(`/repos/${ORG}/forced/git/trees/`) && r.query.recursive === '1')).toBe(true);
   });
 
+  // GitHub's push times are whole seconds: pushes within one second carry no order of their own.
+  const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1_100));
+
+  it('ends in the newer state when two pushes are delivered in reverse order', async () => {
+    createRepository('reordered');
+    const first = github.commit(`${ORG}/reordered`, { files: { 'catalog-info.yaml': component('reordered-service', { description: 'first' }) } });
+    await nextSecond();
+    const second = github.commit(`${ORG}/reordered`, { files: { 'catalog-info.yaml': component('reordered-service', { description: 'second' }), 'b/catalog-info.yaml': component('reordered-b') } });
+    await deliver('push', second.payload);
+    await served('component', 'reordered-b');
+    await deliver('push', first.payload);
+    // A repository's deliveries are handled in order: once a later one is served, the older one has been handled.
+    await pushCommit('reordered', { 'marker/catalog-info.yaml': component('reordered-marker') });
+    await served('component', 'reordered-marker');
+    expect((await read('component', 'reordered-service'))?.metadata.description).toBe('second');
+    expect(await read('component', 'reordered-b')).not.toBeNull();
+  });
+
+  it('follows a force-push back to an older commit, although that commit is older than the pushes it undoes', async () => {
+    createRepository('rewound');
+    const old = await pushCommit('rewound', { 'catalog-info.yaml': component('rewound-service', { description: 'old' }) });
+    await served('component', 'rewound-service');
+    await nextSecond();
+    await pushCommit('rewound', { 'catalog-info.yaml': component('rewound-service', { description: 'new' }), 'extra/catalog-info.yaml': component('rewound-extra') });
+    await served('component', 'rewound-extra');
+    await nextSecond();
+    const back = github.forcePush(`${ORG}/rewound`, old.after);
+    expect(Date.parse(back.payload.head_commit!.timestamp)).toBeLessThan(Number(back.payload.repository.pushed_at) * 1000);
+    await deliver('push', back.payload);
+    await gone('component', 'rewound-extra');
+    await served('component', 'rewound-service', (e) => e.metadata.description === 'old');
+  });
+
+  it('brings an unarchived repository back although its last push was recorded later than its head commit', async () => {
+    const id = createRepository('late-push');
+    const commit = github.commit(`${ORG}/late-push`, { files: { 'catalog-info.yaml': component('late-push-service') } });
+    // As on GitHub, where pushed_at follows the commit's own time by the time it took to push.
+    const pushedAt = Number(commit.payload.repository.pushed_at) + 30;
+    await deliver('push', { ...commit.payload, repository: { ...commit.payload.repository, pushed_at: pushedAt } });
+    await served('component', 'late-push-service');
+    github.setArchived(`${ORG}/late-push`, true);
+    await deliver('repository', { ...repositoryPayload(example('repository', 'created'), id, `${ORG}/late-push`, { archived: true }), action: 'archived' });
+    await gone('component', 'late-push-service');
+    github.setArchived(`${ORG}/late-push`, false);
+    await deliver('repository', { ...repositoryPayload(example('repository', 'created'), id, `${ORG}/late-push`), action: 'unarchived' });
+    await served('component', 'late-push-service');
+  });
+
   it('follows Location targets in the same repository, relative or full URLs, and a push touching only a target', async () => {
     createRepository('locations');
     const root = `apiVersion: backstage.io/v1alpha1

@@ -30,6 +30,9 @@ describe('entity event contract', () => {
 
   it('keys deliveries by repository when there is one', () => {
     expect(githubDeliveryKey({ repository: { id: 42 } }, 'd')).toBe('repo:42');
+    expect(githubDeliveryKey({ repository: { id: 42 }, organization: { id: 7 }, installation: { id: 9 } }, 'd')).toBe('repo:42');
+    expect(githubDeliveryKey({ organization: { id: 7 }, installation: { id: 9 } }, 'd')).toBe('org:7');
+    expect(githubDeliveryKey({ installation: { id: 9 }, repositories: [] }, 'd')).toBe('installation:9');
     expect(githubDeliveryKey({ zen: 'hi' }, 'd')).toBe('delivery:d');
   });
 });

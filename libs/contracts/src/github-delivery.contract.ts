@@ -5,7 +5,8 @@ import { z } from 'zod';
  * the webhook is answered so that nothing accepted can be lost.
  *
  * Key: `repo:<repository id>` when the payload names a repository (per-repository order),
- * else `delivery:<delivery id>`.
+ * else `org:<organization id>`, else `installation:<installation id>`, else
+ * `delivery:<delivery id>`.
  */
 export const githubDeliveryV1Schema = z.object({
   schemaVersion: z.literal(1),
@@ -19,11 +20,22 @@ export const githubDeliveryV1Schema = z.object({
 
 export type GithubDeliveryV1 = z.infer<typeof githubDeliveryV1Schema>;
 
+const idOf = (value: unknown): string | undefined => {
+  if (!value || typeof value !== 'object' || !('id' in value)) return undefined;
+  const id = (value as { id: unknown }).id;
+  return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
+};
+
+/**
+ * Deliveries about the same thing share a partition, so they are handled in the order GitHub
+ * sent them: a repository's, else an organisation's (its people), else an installation's.
+ */
 export function githubDeliveryKey(payload: Record<string, unknown>, deliveryId: string): string {
-  const repository = payload.repository;
-  if (repository && typeof repository === 'object' && 'id' in repository) {
-    const id = (repository as { id: unknown }).id;
-    if (typeof id === 'number' || typeof id === 'string') return `repo:${id}`;
-  }
+  const repository = idOf(payload.repository);
+  if (repository !== undefined) return `repo:${repository}`;
+  const organization = idOf(payload.organization);
+  if (organization !== undefined) return `org:${organization}`;
+  const installation = idOf(payload.installation);
+  if (installation !== undefined) return `installation:${installation}`;
   return `delivery:${deliveryId}`;
 }

@@ -584,6 +584,28 @@ export class GitHubStandIn {
     return { before, after: sha, payload };
   }
 
+  /**
+   * Force-pushes a branch (default: the default branch) back to an existing commit, as
+   * `git push --force` of an older commit does, and returns GitHub's payload for it:
+   * `forced: true`, no commits listed, `head_commit` that commit (with its own, older time),
+   * `pushed_at` the time of the push.
+   */
+  forcePush(fullName: string, to: string, branch?: string): CommitResult {
+    const repo = this.mustRepo(fullName);
+    const name = branch ?? repo.defaultBranch;
+    const before = repo.branches.get(name);
+    if (!before) throw new Error(`Unknown branch ${name} in ${repo.fullName}`);
+    const target = this.resolveCommit(repo, to);
+    if (!target) throw new Error(`Unknown ref ${to} in ${repo.fullName}`);
+    repo.branches.set(name, target.sha);
+    const pushedAt = new Date(Math.max(this.now().getTime(), (repo.pushedAt?.getTime() ?? 0) + 1000));
+    repo.pushedAt = pushedAt;
+    repo.updatedAt = pushedAt;
+    const changes = diffSnapshots(repo.commits.get(before)?.files ?? new Map(), target.files);
+    const payload = this.pushPayload(repo, { branch: name, before, commit: target, changes });
+    return { before, after: target.sha, payload: { ...payload, forced: true, commits: [] } };
+  }
+
   // ---------------------------------------------------------------- GitHub Apps
 
   /**

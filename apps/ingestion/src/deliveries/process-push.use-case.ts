@@ -31,6 +31,8 @@ export class ProcessPushUseCase {
     const outcome = await this.repositories.sync({
       repository,
       head,
+      // A forced push sets the branch to what it names, whatever its commits' times say.
+      describesBranchNow: push.forced === true,
       scope: rescan ? { kind: 'all' } : { kind: 'touched', paths: touchedPaths(push), previousCommit: push.before },
       deliveryId,
     });

@@ -51,8 +51,14 @@ describe('push analysis', () => {
     expect(rescanReason(basePush(), 'master')).toBe('default-branch-changed');
   });
 
-  it('orders pushes by the head commit time, falling back to pushed_at', () => {
+  it('orders pushes by the later of push time and head commit time', () => {
+    // pushed_at (2025-11-24T16:00Z) is older than the commit: a payload with a stale push time sorts by its commit.
     expect(pushSourceVersion(basePush(), new Date(0))).toBe(Date.parse('2026-11-24T09:00:00Z'));
+    // A force-push back to an old commit: the push time, not the commit's, says how new it is.
+    const back = { ...basePush(), forced: true, head_commit: { id: sha('c'), timestamp: '2020-01-01T00:00:00Z' }, repository: { ...basePush().repository, pushed_at: 1795000000 } };
+    expect(pushSourceVersion(back, new Date(0))).toBe(1795000000 * 1000);
     expect(pushSourceVersion({ ...basePush(), head_commit: null }, new Date(0))).toBe(1764000000 * 1000);
+    expect(pushSourceVersion({ ...basePush(), repository: { ...basePush().repository, pushed_at: '2027-01-01T00:00:00Z' } }, new Date(0))).toBe(Date.parse('2027-01-01T00:00:00Z'));
+    expect(pushSourceVersion({ ...basePush(), head_commit: null, repository: { ...basePush().repository, pushed_at: null } }, new Date(5))).toBe(5);
   });
 });

@@ -82,14 +82,16 @@ export function rescanReason(push: PushEvent, recordedDefaultBranch: string | un
 }
 
 /**
- * Orders this push's events against other pushes of the same entity: the head commit's
- * time, else the repository's pushed_at.
+ * Orders this push's events against other pushes of the same files. Commit times alone are
+ * no order: a force-push back to an older commit carries that commit's old time, and
+ * rebased or cherry-picked commits keep their authors' clocks. GitHub's `pushed_at` (whole
+ * seconds) is when the push happened, so the later of the two wins: a normal push sorts by
+ * its push time, a push built with a stale `pushed_at` still by its commit.
  */
 export function pushSourceVersion(push: PushEvent, fallback: Date): number {
   const fromCommit = push.head_commit ? Date.parse(push.head_commit.timestamp) : NaN;
-  if (Number.isFinite(fromCommit)) return fromCommit;
   const pushedAt = push.repository.pushed_at;
-  if (typeof pushedAt === 'number') return pushedAt * 1000;
-  if (typeof pushedAt === 'string' && Number.isFinite(Date.parse(pushedAt))) return Date.parse(pushedAt);
-  return fallback.getTime();
+  const fromPush = typeof pushedAt === 'number' ? pushedAt * 1000 : typeof pushedAt === 'string' ? Date.parse(pushedAt) : NaN;
+  const known = [fromCommit, fromPush].filter(Number.isFinite);
+  return known.length > 0 ? Math.max(...known) : fallback.getTime();
 }

@@ -94,7 +94,8 @@ export class ReconcileUseCase {
         outcome.failures.push({ repository: repository.fullName, error: (err as Error).message });
       }
     }
-    for (const gone of recorded.filter((r) => !listedIds.has(r.id))) {
+    // A record without files is a repository already removed, kept only for its version.
+    for (const gone of recorded.filter((r) => !listedIds.has(r.id) && r.files.length > 0)) {
       const result = await this.repositories.remove(gone.id, deliveryId, `not listed by ${scope}`);
       outcome.removedRepositories += 1;
       outcome.removals += result.removals;

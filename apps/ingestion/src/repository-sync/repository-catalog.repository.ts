@@ -19,6 +19,7 @@ function toRecord(doc: Lean): RepositoryRecord {
     ...(doc.installationId !== null && doc.installationId !== undefined ? { installationId: doc.installationId } : {}),
     archived: doc.archived,
     files: (doc.files ?? []).map((f) => ({ path: f.path, originPath: f.originPath, target: f.target, refs: [...f.refs], commitSha: f.commitSha, sourceVersion: f.sourceVersion })),
+    versionFloor: doc.versionFloor ?? 0,
     revision: doc.revision,
   };
 }
@@ -57,7 +58,7 @@ export class RepositoryCatalogRepository {
    * Writes the repository's identity and files, conditional on the revision read (null: it
    * did not exist). Returns the new revision.
    */
-  async write(identity: RepositoryIdentity, files: RecordedFile[], expectedRevision: number | null): Promise<number> {
+  async write(identity: RepositoryIdentity, files: RecordedFile[], versionFloor: number, expectedRevision: number | null): Promise<number> {
     const fields = {
       fullName: identity.fullName,
       fullNameLower: identity.fullName.toLowerCase(),
@@ -67,6 +68,7 @@ export class RepositoryCatalogRepository {
       installationId: identity.installationId ?? null,
       archived: identity.archived,
       files: [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      versionFloor,
     };
     if (expectedRevision === null) {
       try {
@@ -80,11 +82,5 @@ export class RepositoryCatalogRepository {
     const result = await this.repositories.updateOne({ _id: identity.id, revision: expectedRevision }, { $set: { ...fields, revision: expectedRevision + 1 } }).exec();
     if (result.matchedCount === 0) throw new RecordChangedError(`repository ${identity.id} changed concurrently`);
     return expectedRevision + 1;
-  }
-
-  /** Forgets a repository whose entities have all been removed. */
-  async delete(id: number, expectedRevision: number): Promise<void> {
-    const result = await this.repositories.deleteOne({ _id: id, revision: expectedRevision }).exec();
-    if (result.deletedCount === 0) throw new RecordChangedError(`repository ${id} changed concurrently`);
   }
 }

@@ -30,6 +30,8 @@ export class RepositoryCatalogDocument {
   @Prop({ type: Number, default: null }) installationId!: number | null;
   @Prop({ type: Boolean, default: false }) archived!: boolean;
   @Prop({ type: [SchemaFactory.createForClass(RecordedFileDocument)], default: [] }) files!: RecordedFileDocument[];
+  /** Kept after every file (or the repository) is gone; see RepositoryRecord.versionFloor. */
+  @Prop({ type: Number, default: 0 }) versionFloor!: number;
   @Prop({ type: Number, required: true }) revision!: number;
   updatedAt?: Date;
 }

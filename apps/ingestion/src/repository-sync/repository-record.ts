@@ -29,6 +29,11 @@ export interface RecordedFile {
 /** Ingestion's record of a repository: identity plus what each of its files declared. */
 export interface RepositoryRecord extends RepositoryIdentity {
   files: RecordedFile[];
+  /**
+   * The newest sourceVersion ever published for the repository's files, removed files and
+   * removed repositories included: a read of the branch as it is now must outrank it.
+   */
+  versionFloor: number;
   /** Optimistic concurrency: bumped by every write, which is conditional on the value read. */
   revision: number;
 }

@@ -12,7 +12,7 @@ import { catalogPathMatcher, CatalogPathMatcher } from './catalog-paths';
 import { KeyedLock } from './keyed-lock';
 import { RecordChangedError, RepositoryCatalogRepository } from './repository-catalog.repository';
 import type { RecordedFile, RepositoryIdentity, RepositoryRecord } from './repository-record';
-import { planSync, ReadFile, SyncPlan } from './sync-plan';
+import { currentReadVersion, newestPublishedVersion, planSync, ReadFile, SyncPlan } from './sync-plan';
 
 export interface SyncOutcome {
   files: number;
@@ -30,6 +30,11 @@ export type SyncScope =
 export interface SyncRequest {
   repository: RepositoryIdentity;
   head: { sha: string; sourceVersion: number };
+  /**
+   * The head is the branch as it is now (a rescan, a reconciliation, a refresh, a forced
+   * push), so the read outranks everything published for the repository before it.
+   */
+  describesBranchNow?: boolean;
   scope: SyncScope;
   /** The delivery (or `refresh:…`, `reconcile:…`) the events are attributed to. */
   deliveryId: string;
@@ -94,7 +99,7 @@ export class RepositorySync {
       const head = await this.github.headCommit(refOf(repository), repository.defaultBranch);
       if (!head) return this.removeOnce(id, deliveryId, 'empty');
       this.logger.log({ msg: 'rescanning repository', deliveryId, repository: repository.fullName, reason });
-      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt }, scope: { kind: 'all' }, deliveryId });
+      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt }, describesBranchNow: true, scope: { kind: 'all' }, deliveryId });
     });
   }
 
@@ -105,7 +110,7 @@ export class RepositorySync {
       const head = await this.github.headCommit(refOf(repository), repository.defaultBranch);
       if (!head) return this.removeOnce(repository.id, deliveryId, 'empty');
       this.logger.debug({ msg: 'scanning repository', deliveryId, repository: repository.fullName, reason });
-      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt }, scope: { kind: 'all' }, deliveryId });
+      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt }, describesBranchNow: true, scope: { kind: 'all' }, deliveryId });
     });
   }
 
@@ -117,11 +122,11 @@ export class RepositorySync {
     return this.exclusive(repository.id, async () => {
       const head = await this.github.headCommit(refOf(repository), repository.defaultBranch);
       if (!head) return this.removeOnce(repository.id, deliveryId, 'empty');
-      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt }, scope: { kind: 'touched', paths: [path] }, deliveryId });
+      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt }, describesBranchNow: true, scope: { kind: 'touched', paths: [path] }, deliveryId });
     });
   }
 
-  /** Removes every entity the repository's files declared, and forgets the repository. */
+  /** Removes every entity the repository's files declared; the record keeps only the repository and the newest version published. */
   remove(id: number, deliveryId: string, reason: string): Promise<SyncOutcome> {
     return this.exclusive(id, () => this.removeOnce(id, deliveryId, reason));
   }
@@ -140,7 +145,7 @@ export class RepositorySync {
 
   private async removeOnce(id: number, deliveryId: string, reason: string): Promise<SyncOutcome> {
     const record = await this.records.find(id);
-    if (!record) return EMPTY;
+    if (!record || record.files.length === 0) return EMPTY;
     // Each file's own version: the removal wins over what that file published, and a later
     // scan of the same commit (an unarchived repository) is not older than the removal.
     const events = record.files.flatMap((file) =>
@@ -149,15 +154,17 @@ export class RepositorySync {
       ),
     );
     await this.publish(events, deliveryId);
-    await this.records.delete(id, record.revision);
+    // Kept without files rather than deleted: a read after this (unarchived, added back) must outrank these removals.
+    await this.records.write(record, [], newestPublishedVersion(record), record.revision);
     this.logger.log({ msg: 'repository left the catalog', deliveryId, repository: record.fullName, reason, removals: events.length });
     return { ...EMPTY, files: record.files.length, removals: events.length };
   }
 
   private async syncOnce(request: SyncRequest): Promise<SyncOutcome> {
-    const { repository, head, scope, deliveryId } = request;
+    const { repository, scope, deliveryId } = request;
     const record = await this.records.find(repository.id);
     const recordedFiles = record?.files ?? [];
+    const head = request.describesBranchNow ? { ...request.head, sourceVersion: currentReadVersion(record, request.head.sourceVersion) } : request.head;
 
     let roots: string[];
     let inScope: RecordedFile[];
@@ -179,9 +186,10 @@ export class RepositorySync {
     const plan = planSync({ recorded: inScope, read: read.map((r) => r.file), head });
     if (plan.pending.length > 0 || plan.final.remove.length > 0 || record) {
       let revision = record?.revision ?? null;
-      if (plan.removals.length + plan.upserts.length > 0) revision = await this.records.write(repository, merge(recordedFiles, plan.pending, []), revision);
+      const versionFloor = newestPublishedVersion(record, plan.final.put);
+      if (plan.removals.length + plan.upserts.length > 0) revision = await this.records.write(repository, merge(recordedFiles, plan.pending, []), versionFloor, revision);
       await this.publish(this.events(repository, plan, head, deliveryId), deliveryId);
-      await this.records.write(repository, merge(recordedFiles, plan.final.put, plan.final.remove), revision);
+      await this.records.write(repository, merge(recordedFiles, plan.final.put, plan.final.remove), versionFloor, revision);
     }
     outcome.upserts = plan.upserts.length;
     outcome.removals = plan.removals.length;

@@ -1,6 +1,6 @@
 import type { Entity } from '@callboard/entity-model';
 import type { RecordedFile } from './repository-record';
-import { planSync, ReadFile } from './sync-plan';
+import { currentReadVersion, newestPublishedVersion, planSync, ReadFile } from './sync-plan';
 
 const base = 'https://github.com/acme/shop/blob/main';
 const component = (name: string): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { type: 'service', lifecycle: 'production', owner: 'team' } });
@@ -69,5 +69,21 @@ describe('planSync', () => {
     const newer = { sourceVersion: 300 };
     const plan = planSync({ recorded: [recorded('catalog-info.yaml', ['a'], newer), recorded('gone.yaml', ['g'], newer)], read: [read('catalog-info.yaml', ['b'])], head });
     expect(plan).toEqual({ removals: [], upserts: [], pending: [], final: { put: [], remove: [] } });
+  });
+});
+
+describe('versions of reads of the branch as it is now', () => {
+  it('outrank every version published for the repository, removed files and repositories included', () => {
+    const record = { files: [recorded('a.yaml', ['a'], { sourceVersion: 500 }), recorded('b.yaml', ['b'], { sourceVersion: 700 })], versionFloor: 900 };
+    expect(newestPublishedVersion(record)).toBe(900);
+    expect(newestPublishedVersion({ ...record, versionFloor: 0 })).toBe(700);
+    expect(newestPublishedVersion({ files: [], versionFloor: 0 }, [recorded('c.yaml', ['c'], { sourceVersion: 800 })])).toBe(800);
+    // A head commit older than the last push (a force-push back) still comes out newer.
+    expect(currentReadVersion(record, 100)).toBe(901);
+    // A head committed after everything published keeps its own time.
+    expect(currentReadVersion(record, 5_000)).toBe(5_000);
+    // A repository archived after its last push, then unarchived: newer than the removals.
+    expect(currentReadVersion({ files: [], versionFloor: 700 }, 650)).toBe(701);
+    expect(currentReadVersion(null, 650)).toBe(650);
   });
 });

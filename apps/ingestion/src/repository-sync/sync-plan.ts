@@ -104,3 +104,18 @@ export function planSync(input: SyncInput): SyncPlan {
   plan.upserts.sort(byRef);
   return plan;
 }
+
+/** The newest version published for a repository's files: those recorded and those already gone. */
+export function newestPublishedVersion(record: { files: readonly RecordedFile[]; versionFloor: number } | null, more: readonly RecordedFile[] = []): number {
+  return [...(record?.files ?? []), ...more].reduce((newest, file) => Math.max(newest, file.sourceVersion), record?.versionFloor ?? 0);
+}
+
+/**
+ * The version of a read of the branch as it is now (a rescan, a reconciliation, a refresh,
+ * a forced push): newer than anything published for the repository, because it is. Commit
+ * times cannot say so: the head may be an old commit (a force-push back, a revert), and a
+ * repository archived after its last push would otherwise come back older than its removal.
+ */
+export function currentReadVersion(record: { files: readonly RecordedFile[]; versionFloor: number } | null, committedAt: number): number {
+  return record ? Math.max(committedAt, newestPublishedVersion(record) + 1) : committedAt;
+}
