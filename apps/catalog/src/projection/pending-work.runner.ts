@@ -30,6 +30,10 @@ export class PendingWorkRunner {
     if (!doc || !doc.pendingWork) return;
     // Documents written by an older version may lack the newer array fields.
     const pending = [...(doc.pendingStitch ?? [])];
+    // Each change is published as soon as it is written, so readers see the entity that
+    // changed without waiting for its neighbours to be re-stitched (a removal's own change
+    // first of all).
+    if (!pending.includes(ref)) await this.outbox.flush(ref);
     if (pending.length > 0) {
       const rows = doc.relationRows ?? [];
       const current = rows.map(decodeRelationRow);
@@ -37,11 +41,12 @@ export class PendingWorkRunner {
       const removed = (doc.previousRelationRows ?? []).filter((row) => !currentKeys.has(row)).map(decodeRelationRow);
       await this.relations.applyDelta(ref, removed, current);
       const cause = causeOf(doc);
-      for (const target of pending) await this.stitcher.stitch(target, cause);
+      for (const target of pending) {
+        await this.stitcher.stitch(target, cause);
+        await this.outbox.flush(target);
+      }
+      await this.store.finishStitching(ref, pending);
     }
-    const touched = [...new Set([ref, ...pending])];
-    for (const target of touched) await this.outbox.flush(target);
-    if (pending.length > 0) await this.store.finishStitching(ref, pending);
-    for (const target of touched) await this.store.clearPendingWork(target);
+    for (const target of new Set([ref, ...pending])) await this.store.clearPendingWork(target);
   }
 }
