@@ -11,7 +11,7 @@ interface RepositoryPayload {
   html_url: string;
   default_branch?: string;
   archived?: boolean;
-  owner?: { login?: string } | null;
+  owner?: { login?: string | null } | null;
 }
 
 const statusOf = (err: unknown) => (err as { status?: number }).status;
