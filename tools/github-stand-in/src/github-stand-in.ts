@@ -514,6 +514,24 @@ export class GitHubStandIn {
     this.moveRepository(repo, owner, newName ?? repo.name);
   }
 
+  /**
+   * Renames an organisation (or user) as GitHub does: same id, new login; its repositories,
+   * members, teams and the App's installations on it follow, and the old repository names
+   * redirect like renamed repositories'.
+   */
+  renameOwner(oldLogin: string, newLogin: string): void {
+    const owner = this.mustOwner(oldLogin);
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(newLogin)) throw new Error(`Invalid login: ${newLogin}`);
+    if (newLogin.toLowerCase() !== oldLogin.toLowerCase() && this.owners.has(newLogin.toLowerCase())) throw new Error(`${newLogin} already exists`);
+    const repositories = [...this.repos.values()].filter((r) => r.owner === owner);
+    this.owners.delete(owner.login.toLowerCase());
+    owner.login = newLogin;
+    this.owners.set(newLogin.toLowerCase(), owner);
+    for (const repo of repositories) this.moveRepository(repo, owner, repo.name);
+    this.people.renameOrg(oldLogin, newLogin);
+    this.apps.renameAccount(oldLogin, newLogin);
+  }
+
   /** Changes the default branch, which must exist (any name while the repository is empty). */
   setDefaultBranch(fullName: string, branch: string): void {
     const repo = this.mustRepo(fullName);
