@@ -72,7 +72,7 @@ export class GithubRepositoriesRepository {
    * The head of a branch: its commit with the commit time (ms), or null for an empty
    * repository or a missing branch. When GitHub does not answer for the branch or its commit
    * (a server serving less of the API), the branch's root tree stands in: `sha` is then the
-   * tree's, the time the reading's, and `ref` the branch, which files must be read at.
+   * tree's, the time the repository's last push's, and `ref` the branch, which files must be read at.
    */
   async headCommit(repository: GithubRepositoryRef, branch: string): Promise<{ sha: string; committedAt: number; ref?: string } | null> {
     const [owner, repo] = repository.fullName.split('/');
@@ -95,13 +95,18 @@ export class GithubRepositoriesRepository {
       if (statusOf(err) === 409) return null;
       if (statusOf(err) !== 404) throw err;
     }
+    let tree: string;
     try {
-      const { data } = await octokit.rest.git.getTree({ owner, repo, tree_sha: branch, request: { retries: 0 } });
-      return { sha: data.sha, committedAt: Date.now(), ref: branch };
+      tree = (await octokit.rest.git.getTree({ owner, repo, tree_sha: branch, request: { retries: 0 } })).data.sha;
     } catch (err) {
       if (statusOf(err) === 404 || statusOf(err) === 409) return null;
       throw err;
     }
+    // No commit time: the last push's stands in. It is not earlier than the head commit's (the
+    // version the push of this state published), and not later than a later push's commit.
+    const { data } = await octokit.rest.repos.get({ owner, repo });
+    const pushedAt = data.pushed_at ? Date.parse(data.pushed_at) : NaN;
+    return { sha: tree, committedAt: Number.isFinite(pushedAt) ? pushedAt : Date.now(), ref: branch };
   }
 
   /** Every file path at a commit, from the git trees API (past GitHub's truncation of large trees). */
