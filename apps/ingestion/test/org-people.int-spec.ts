@@ -49,11 +49,13 @@ describe('organisation people (organization, team and membership webhooks → Us
   let installationId: number;
   let orgId: number;
   let otherInstallationId: number;
+  let appId: number;
   let deliveryDeadLetters: TopicProbe;
 
   beforeAll(async () => {
     const apiUrl = await github.start();
     const app = github.createApp({ name: 'Callboard' });
+    appId = app.id;
     github.addOrgMember(ORG, 'alice', { name: 'Alice Liddell', email: 'alice@acme.example' });
     github.createTeam(ORG, 'Platform', { description: 'Runs the platform' });
     github.addTeamMember(ORG, 'platform', 'alice');
@@ -221,5 +223,84 @@ describe('organisation people (organization, team and membership webhooks → Us
     const [dead] = await deliveryDeadLetters.waitFor((m) => m.json<{ deliveryId?: string }>().deliveryId === response.deliveryId);
     expect(dead.json()).toMatchObject({ reason: expect.stringContaining('Resource not accessible by integration'), details: { org: 'globex', event: 'team', action: 'created' } });
     expect(await read('user', 'hank')).toBeNull();
+  });
+
+  it('membership.added: the User is memberOf the team it joined', async () => {
+    github.addTeamMember(ORG, 'payments', 'bob');
+    const payload = example('membership', 'added', ids);
+    asTeam(payload, 'payments', 'Payments');
+    payload.member = asMember(payload.member, 'bob');
+    await send('membership', payload);
+
+    // The Group's members and the User's memberOf arrive as two entity events: wait for both.
+    await until('user', 'bob', (e) => relations(e).includes('memberOf group:default/payments') && JSON.stringify(e?.spec?.memberOf) === JSON.stringify(['payments']));
+    await until('group', 'payments', (e) => JSON.stringify(e?.spec?.members) === JSON.stringify(['bob']));
+  });
+
+  /** The real `installation` payload of an action, for the App's installation on `account`. */
+  const installationPayload = (action: string, id: number, account: string) => {
+    const found = definitions.find((d) => d.name === 'installation')?.examples.find((e) => e.action === action);
+    if (!found) throw new Error(`@octokit/webhooks-examples has no installation.${action} example`);
+    const payload = structuredClone(found) as Record<string, any>;
+    payload.installation = { ...payload.installation, id, account: { ...payload.installation.account, login: account, type: 'Organization' } };
+    return payload;
+  };
+
+  it('installation.suspend: the Users and Groups read through it leave; unsuspend brings them back', async () => {
+    github.suspendInstallation(installationId);
+    await send('installation', installationPayload('suspend', installationId, ORG));
+    await until('user', 'alice', (e) => e === null);
+    await until('group', 'platform', (e) => e === null);
+
+    github.unsuspendInstallation(installationId);
+    await send('installation', installationPayload('unsuspend', installationId, ORG));
+    const { entity: alice } = await until('user', 'alice', (e) => relations(e).includes('memberOf group:default/platform'));
+    expect(alice?.metadata.annotations?.['backstage.io/managed-by-location']).toBe(`url:https://github.com/${ORG}`);
+    await until('group', 'payments', (e) => JSON.stringify(e?.spec?.children) === JSON.stringify(['platform']));
+  });
+
+  it('organization.renamed: Users and Groups move to the new organisation URL, keeping their uids', async () => {
+    const { entity: aliceBefore } = await until('user', 'alice', (e) => e !== null);
+    const { entity: platformBefore } = await until('group', 'platform', (e) => e !== null);
+    github.renameOwner(ORG, 'acme-corp');
+    const payload = example('organization', 'renamed', ids);
+    expect(payload.changes).toEqual({ login: { from: ORG } });
+    payload.organization = { ...payload.organization, login: 'acme-corp', url: 'https://api.github.com/orgs/acme-corp' };
+    await send('organization', payload);
+
+    const moved = (e: Entity | null) => e?.metadata.annotations?.['backstage.io/managed-by-location'] === 'url:https://github.com/acme-corp';
+    const { entity: alice } = await until('user', 'alice', moved);
+    const { entity: platform } = await until('group', 'platform', moved);
+    expect(alice?.metadata.uid).toBe(aliceBefore?.metadata.uid);
+    expect(platform?.metadata.uid).toBe(platformBefore?.metadata.uid);
+    expect(platform?.metadata.annotations?.['github.com/team-slug']).toBe('acme-corp/platform');
+    // Not a conflict with the organisation's former location.
+    const conflicts = (await (await fetch(`${query.url}/api/catalog/conflicts`)).json()) as unknown;
+    expect(JSON.stringify(conflicts)).not.toContain('acme-corp');
+  });
+
+  it('installation.deleted: the Users and Groups leave; installation.created brings them in again', async () => {
+    github.deleteInstallation(installationId);
+    await send('installation', installationPayload('deleted', installationId, 'acme-corp'));
+    await until('user', 'alice', (e) => e === null);
+    await until('group', 'payments', (e) => e === null);
+
+    installationId = github.createInstallation(appId, 'acme-corp', 'all');
+    await send('installation', installationPayload('created', installationId, 'acme-corp'));
+    await until('user', 'alice', (e) => relations(e).includes('memberOf group:default/platform'));
+    await until('group', 'payments', (e) => e !== null);
+  });
+
+  it('organization.deleted: everything published from the organisation leaves', async () => {
+    // @octokit/webhooks-examples has no organization.deleted example: built from the renamed
+    // one as GitHub's schema describes it (action and organization; no changes).
+    const payload = example('organization', 'renamed', ids);
+    payload.action = 'deleted';
+    delete payload.changes;
+    payload.organization = { ...payload.organization, login: 'acme-corp' };
+    await send('organization', payload);
+    await until('user', 'alice', (e) => e === null);
+    await until('user', 'bob', (e) => e === null);
+    await until('group', 'platform', (e) => e === null);
   });
 });

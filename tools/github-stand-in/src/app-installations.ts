@@ -184,6 +184,11 @@ export class AppInstallations {
     return [...this.installations.values()].filter((i) => i.appId === appId).sort((a, b) => a.id - b.id);
   }
 
+  /** An account was renamed: its installations follow it. */
+  renameAccount(oldLogin: string, newLogin: string): void {
+    for (const installation of this.installations.values()) if (sameLogin(installation.account, oldLogin)) installation.account = newLogin;
+  }
+
   /** The App's installation on an account, if any. */
   installationOn(appId: number, account: string): InstallationState | undefined {
     return this.installationsOf(appId).find((i) => sameLogin(i.account, account));

@@ -42,6 +42,34 @@ describe('GitHubStandIn rate limits and faults', () => {
       },
     });
 
+  it('truncates recursive tree listings past recursiveTreeLimit as GitHub does, never one level', async () => {
+    github.commit('acme/svc', { files: { 'a/b/c/deep.yaml': 'x', 'z.md': 'y' } });
+    const full = await plain.rest.git.getTree({ ...REPO, tree_sha: 'main', recursive: '1' });
+    expect(full.data.truncated).toBe(false);
+    github.setRecursiveTreeLimit(2);
+    const cut = await plain.rest.git.getTree({ ...REPO, tree_sha: 'main', recursive: '1' });
+    expect(cut.data).toMatchObject({ truncated: true, tree: full.data.tree.slice(0, 2) });
+    expect(cut.data.tree.map((e) => e.path)).not.toContain('a/b/c/deep.yaml');
+    const level = await plain.rest.git.getTree({ ...REPO, tree_sha: 'main' });
+    expect(level.data.truncated).toBe(false);
+    expect(level.data.tree.map((e) => e.path)).toEqual(['a', 'catalog-info.yaml', 'z.md']);
+  });
+
+  it('answers 404 for endpoints taken away with withoutEndpoints, and serves them again when asked', async () => {
+    const repository = await plain.rest.repos.get(REPO);
+    github.setEndpointServed('branches', false);
+    github.setEndpointServed('commits', false);
+    github.setEndpointServed('repositories-by-id', false);
+    await expect(plain.rest.repos.getBranch({ ...REPO, branch: 'main' })).rejects.toMatchObject({ status: 404 });
+    await expect(plain.rest.repos.getCommit({ ...REPO, ref: 'main' })).rejects.toMatchObject({ status: 404 });
+    await expect(plain.request('GET /repositories/{id}', { id: repository.data.id })).rejects.toMatchObject({ status: 404 });
+    // What a leaner GitHub still serves.
+    expect((await plain.rest.git.getTree({ ...REPO, tree_sha: 'main', recursive: '1' })).status).toBe(200);
+    expect((await plain.rest.repos.getContent({ ...REPO, path: 'catalog-info.yaml', ref: 'main' })).status).toBe(200);
+    github.setEndpointServed('branches', true);
+    expect((await plain.rest.repos.getBranch({ ...REPO, branch: 'main' })).status).toBe(200);
+  });
+
   it("answers a primary rate limit as GitHub does, and Octokit's throttling waits for the reset", async () => {
     github.rateLimitNext(/\/contents\//, 1, { resetInSeconds: 1 });
     const refused = await plain.rest.repos.getContent({ ...REPO, path: 'catalog-info.yaml' }).catch((e: { status: number; response: { headers: Record<string, string>; data: { message: string } } }) => e);

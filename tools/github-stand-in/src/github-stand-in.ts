@@ -50,7 +50,21 @@ export interface GitHubStandInOptions {
   installationTokenLifetimeMs?: number;
   /** Clock for commit timestamps (and so commit SHAs). Default: the real clock. Tokens and JWTs always use the real clock. */
   now?: () => Date;
+  /**
+   * Recursive tree listings with more entries than this are cut to this many and answered
+   * with `truncated: true`, as GitHub does past 100,000 entries or 7 MB (which the stand-in
+   * otherwise never reaches). Listings of one level are never cut. Default: no limit.
+   */
+  recursiveTreeLimit?: number;
+  /**
+   * Endpoints answered with GitHub's 404 as if the server did not have them, to check that
+   * a client copes with a GitHub (or stand-in) serving less: `branches` (`/branches[/{b}]`),
+   * `commits` (`/commits/{ref}`), `repositories-by-id` (`/repositories/{id}/...`).
+   */
+  withoutEndpoints?: readonly OptionalEndpoint[];
 }
+
+export type OptionalEndpoint = 'branches' | 'commits' | 'repositories-by-id';
 
 export interface RepositoryOptions {
   defaultBranch?: string;
@@ -284,6 +298,8 @@ export class GitHubStandIn {
   private readonly htmlBase: string;
   private readonly installationId: number | undefined;
   private readonly now: () => Date;
+  private recursiveTreeLimit: number | undefined;
+  private readonly withoutEndpoints: Set<OptionalEndpoint>;
 
   private readonly owners = new Map<string, OwnerState>();
   private readonly repos = new Map<string, RepoState>();
@@ -310,6 +326,8 @@ export class GitHubStandIn {
     this.htmlBase = (options.htmlUrl ?? 'https://github.com').replace(/\/+$/, '');
     this.installationId = options.installationId;
     this.now = options.now ?? (() => new Date());
+    this.recursiveTreeLimit = options.recursiveTreeLimit;
+    this.withoutEndpoints = new Set(options.withoutEndpoints ?? []);
     // Real time, not `now`: that clock is the commits' (and so their SHAs'), and tokens expire in real time.
     this.people = new OrgDirectory(() => new Date());
     this.apps = new AppInstallations(() => new Date(), options.installationTokenLifetimeMs);
@@ -363,6 +381,17 @@ export class GitHubStandIn {
    * pattern is tested against the decoded path (`/repos/acme/x/contents/a/b.yaml`) and the
    * raw path (`/repos/acme/x/contents/a%2Fb.yaml`); the query string is not included.
    */
+  /** See the option `recursiveTreeLimit`; `undefined` lifts the limit. */
+  setRecursiveTreeLimit(limit: number | undefined): void {
+    this.recursiveTreeLimit = limit;
+  }
+
+  /** See the option `withoutEndpoints`: `false` takes the endpoint away, `true` serves it again. */
+  setEndpointServed(endpoint: OptionalEndpoint, served: boolean): void {
+    if (served) this.withoutEndpoints.delete(endpoint);
+    else this.withoutEndpoints.add(endpoint);
+  }
+
   failNext(path: RegExp, count: number, status = 500): void {
     this.addFault(path, count, { kind: 'status', status });
   }
@@ -483,6 +512,24 @@ export class GitHubStandIn {
     const owner = this.ensureOwner(newOwner);
     if (owner !== repo.owner) this.apps.forgetRepository(repo.id);
     this.moveRepository(repo, owner, newName ?? repo.name);
+  }
+
+  /**
+   * Renames an organisation (or user) as GitHub does: same id, new login; its repositories,
+   * members, teams and the App's installations on it follow, and the old repository names
+   * redirect like renamed repositories'.
+   */
+  renameOwner(oldLogin: string, newLogin: string): void {
+    const owner = this.mustOwner(oldLogin);
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(newLogin)) throw new Error(`Invalid login: ${newLogin}`);
+    if (newLogin.toLowerCase() !== oldLogin.toLowerCase() && this.owners.has(newLogin.toLowerCase())) throw new Error(`${newLogin} already exists`);
+    const repositories = [...this.repos.values()].filter((r) => r.owner === owner);
+    this.owners.delete(owner.login.toLowerCase());
+    owner.login = newLogin;
+    this.owners.set(newLogin.toLowerCase(), owner);
+    for (const repo of repositories) this.moveRepository(repo, owner, repo.name);
+    this.people.renameOrg(oldLogin, newLogin);
+    this.apps.renameAccount(oldLogin, newLogin);
   }
 
   /** Changes the default branch, which must exist (any name while the repository is empty). */
@@ -1182,6 +1229,7 @@ export class GitHubStandIn {
     if (s[0] === 'orgs' && s.length >= 3 && (s[2] === 'members' || s[2] === 'teams')) return this.orgPeopleRoute(s[1], s.slice(2), ctx);
     if (s[0] === 'raw' && s.length >= 5) return this.rawFile(s, ctx);
     if (s[0] === 'repositories' && s.length >= 2) {
+      if (this.withoutEndpoints.has('repositories-by-id')) throw new HttpError(404, 'Not Found');
       const repo = [...this.repos.values()].find((r) => String(r.id) === s[1]);
       if (!repo || !this.canSee(ctx.principal, repo)) throw new HttpError(404, 'Not Found');
       return this.repoRoute(repo, s.slice(2), ctx);
@@ -1217,6 +1265,7 @@ export class GitHubStandIn {
   private repoRoute(repo: RepoState, rest: string[], ctx: RequestContext): Reply {
     if (rest.length === 0) return { body: this.repoJson(repo, ctx.api) };
     const [resource, ...tail] = rest;
+    if ((resource === 'commits' || resource === 'branches') && this.withoutEndpoints.has(resource)) throw new HttpError(404, 'Not Found');
     if (['contents', 'commits', 'branches', 'git'].includes(resource)) this.requirePermission(ctx.principal, 'contents');
     switch (resource) {
       case 'contents':
@@ -1705,7 +1754,8 @@ export class GitHubStandIn {
       }
     };
     walk(tree, '');
-    return { body: { sha: tree.sha, url: `${base}/trees/${tree.sha}`, tree: out, truncated: false } };
+    const truncated = recursive && this.recursiveTreeLimit !== undefined && out.length > this.recursiveTreeLimit;
+    return { body: { sha: tree.sha, url: `${base}/trees/${tree.sha}`, tree: truncated ? out.slice(0, this.recursiveTreeLimit) : out, truncated } };
   }
 
   private treeEntryJson(e: TreeEntry, path: string, base: string): Record<string, unknown> {

@@ -4,6 +4,7 @@ export {
   type CommitChange,
   type CommitResult,
   type GitHubStandInOptions,
+  type OptionalEndpoint,
   type PusherIdentity,
   type RecordedRequest,
   type RepositoryOptions,

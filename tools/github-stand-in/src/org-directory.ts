@@ -235,6 +235,14 @@ export class OrgDirectory {
     return out;
   }
 
+  /** The organisation was renamed: its members and teams follow it. */
+  renameOrg(oldLogin: string, newLogin: string): void {
+    const members = this.members.get(key(oldLogin));
+    this.members.delete(key(oldLogin));
+    if (members) this.members.set(key(newLogin), members);
+    for (const team of this.teams.values()) if (team.orgKey === key(oldLogin)) team.orgKey = key(newLogin);
+  }
+
   private orgMembers(orgLogin: string): Map<string, OrgRole> {
     let members = this.members.get(key(orgLogin));
     if (!members) {

@@ -25,6 +25,20 @@ describe('GitHubStandIn organisation people', () => {
 
   const logins = (users: Array<{ login: string }>) => users.map((u) => u.login);
 
+  it('renames an organisation: same id, new login; members, teams and repositories follow, old repository names redirect', async () => {
+    github.createTeam('acme', 'Platform');
+    github.addTeamMember('acme', 'platform', 'alice');
+    github.createRepository('acme/shop');
+    const { data: before } = await octokit.rest.orgs.get({ org: 'acme' });
+    github.renameOwner('acme', 'acme-corp');
+    const { data: after } = await octokit.rest.orgs.get({ org: 'acme-corp' });
+    expect(after).toMatchObject({ id: before.id, login: 'acme-corp', html_url: 'https://github.com/acme-corp' });
+    await expect(octokit.rest.orgs.get({ org: 'acme' })).rejects.toMatchObject({ status: 404 });
+    expect(logins(await octokit.paginate(octokit.rest.orgs.listMembers, { org: 'acme-corp' }))).toEqual(['alice', 'bob', 'carol']);
+    expect(logins((await octokit.rest.teams.listMembersInOrg({ org: 'acme-corp', team_slug: 'platform' })).data)).toEqual(['alice']);
+    expect((await octokit.rest.repos.get({ owner: 'acme', repo: 'shop' })).data.full_name).toBe('acme-corp/shop');
+  });
+
   it('lists members with roles, paginated, and serves user profiles', async () => {
     expect(logins(await octokit.paginate(octokit.rest.orgs.listMembers, { org: 'acme', per_page: 2 }))).toEqual(['alice', 'bob', 'carol']);
     expect(logins((await octokit.rest.orgs.listMembers({ org: 'acme', role: 'admin' })).data)).toEqual(['alice']);

@@ -29,7 +29,7 @@ export const pushEventSchema = z.object({
     full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
     html_url: z.url(),
     default_branch: z.string().min(1),
-    owner: z.object({ login: z.string().optional(), name: z.string().optional() }).optional(),
+    owner: z.object({ login: z.string().nullish(), name: z.string().nullish() }).nullish(),
     archived: z.boolean().optional(),
     pushed_at: z.union([z.number(), z.string()]).nullable().optional(),
   }),

@@ -11,7 +11,7 @@ interface RepositoryPayload {
   html_url: string;
   default_branch?: string;
   archived?: boolean;
-  owner?: { login?: string } | null;
+  owner?: { login?: string | null } | null;
 }
 
 const statusOf = (err: unknown) => (err as { status?: number }).status;
@@ -60,25 +60,53 @@ export class GithubRepositoriesRepository {
       const { data } = await octokit.request('GET /repositories/{repository_id}', { repository_id: id });
       return identityOf(data as RepositoryPayload, installationId);
     } catch (err) {
-      if (statusOf(err) === 404) return null;
-      throw err;
+      if (statusOf(err) !== 404) throw err;
     }
+    // `/repositories/{id}` is not in GitHub's documented REST API (a GitHub Enterprise Server
+    // or proxy may lack it), so a 404 is confirmed against what the installation lists.
+    if (this.config.githubAuth.kind !== 'app' || installationId === undefined) return null;
+    return (await this.listInstallationRepositories(installationId)).find((r) => r.id === id) ?? null;
   }
 
-  /** The head commit of a branch with its commit time (ms), or null for an empty repository or a missing branch. */
-  async headCommit(repository: GithubRepositoryRef, branch: string): Promise<{ sha: string; committedAt: number } | null> {
+  /**
+   * The head of a branch: its commit with the commit time (ms), or null for an empty
+   * repository or a missing branch. When GitHub does not answer for the branch or its commit
+   * (a server serving less of the API), the branch's root tree stands in: `sha` is then the
+   * tree's, the time the repository's last push's, and `ref` the branch, which files must be read at.
+   */
+  async headCommit(repository: GithubRepositoryRef, branch: string): Promise<{ sha: string; committedAt: number; ref?: string } | null> {
     const [owner, repo] = repository.fullName.split('/');
     const octokit = await this.clients.forRepository(repository);
+    const commitOf = (commit: { sha: string; commit: { committer?: { date?: string } | null; author?: { date?: string } | null } }) => {
+      const date = commit.commit.committer?.date ?? commit.commit.author?.date;
+      return { sha: commit.sha, committedAt: date ? Date.parse(date) : Date.now() };
+    };
     try {
       // The branch, not the commit: an empty repository answers 404 here (409 for a commit,
       // which the retry plugin would retry as if it were transient).
-      const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch });
-      const date = data.commit.commit.committer?.date ?? data.commit.commit.author?.date;
-      return { sha: data.commit.sha, committedAt: date ? Date.parse(date) : Date.now() };
+      return commitOf((await octokit.rest.repos.getBranch({ owner, repo, branch })).data.commit);
     } catch (err) {
-      if (statusOf(err) === 404) return null;
+      if (statusOf(err) !== 404) throw err;
+    }
+    try {
+      // Not retried: 409 is an empty repository here, not a transient conflict.
+      return commitOf((await octokit.rest.repos.getCommit({ owner, repo, ref: branch, request: { retries: 0 } })).data);
+    } catch (err) {
+      if (statusOf(err) === 409) return null;
+      if (statusOf(err) !== 404) throw err;
+    }
+    let tree: string;
+    try {
+      tree = (await octokit.rest.git.getTree({ owner, repo, tree_sha: branch, request: { retries: 0 } })).data.sha;
+    } catch (err) {
+      if (statusOf(err) === 404 || statusOf(err) === 409) return null;
       throw err;
     }
+    // No commit time: the last push's stands in. It is not earlier than the head commit's (the
+    // version the push of this state published), and not later than a later push's commit.
+    const { data } = await octokit.rest.repos.get({ owner, repo });
+    const pushedAt = data.pushed_at ? Date.parse(data.pushed_at) : NaN;
+    return { sha: tree, committedAt: Number.isFinite(pushedAt) ? pushedAt : Date.now(), ref: branch };
   }
 
   /** Every file path at a commit, from the git trees API (past GitHub's truncation of large trees). */

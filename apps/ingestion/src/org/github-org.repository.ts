@@ -18,6 +18,8 @@ export interface GithubOrgRead {
   id: number;
   login: string;
   snapshot: GithubOrgSnapshot;
+  /** The App installation the organisation was read through (none with a token). */
+  installationId?: number;
 }
 
 // Team and profile reads run side by side, but few at a time: an organisation has many
@@ -46,7 +48,7 @@ export class GithubOrgRepository {
   ) {}
 
   async read(org: string, installationId: number | undefined): Promise<GithubOrgRead> {
-    const octokit = await this.clientFor(org, installationId);
+    const { octokit, installationId: through } = await this.clientFor(org, installationId);
     try {
       const { data: organization } = await octokit.rest.orgs.get({ org });
       const login = organization.login;
@@ -67,18 +69,24 @@ export class GithubOrgRepository {
         const { data: user } = await octokit.rest.users.getByUsername({ username: member.login });
         return { login: user.login, name: user.name, email: user.email, avatarUrl: user.avatar_url, bio: user.bio };
       });
-      return { id: organization.id, login, snapshot: { org: { login, htmlUrl: organization.html_url }, users, teams: teamSnapshots } };
+      return {
+        id: organization.id,
+        login,
+        snapshot: { org: { login, htmlUrl: organization.html_url }, users, teams: teamSnapshots },
+        ...(through !== undefined ? { installationId: through } : {}),
+      };
     } catch (err) {
       throw this.unreadable(err, org) ?? err;
     }
   }
 
-  private async clientFor(org: string, installationId: number | undefined): Promise<GithubClient> {
-    if (this.config.githubAuth.kind !== 'app' || installationId !== undefined) return this.clients.forInstallation(installationId);
+  private async clientFor(org: string, installationId: number | undefined): Promise<{ octokit: GithubClient; installationId?: number }> {
+    if (this.config.githubAuth.kind !== 'app') return { octokit: this.clients.forInstallation(undefined) };
+    if (installationId !== undefined) return { octokit: this.clients.forInstallation(installationId), installationId };
     // As a GitHub App without a delivery naming the installation (a reconciliation): ask GitHub.
     try {
       const { data } = await this.clients.forApp().rest.apps.getOrgInstallation({ org });
-      return this.clients.forInstallation(data.id);
+      return { octokit: this.clients.forInstallation(data.id), installationId: data.id };
     } catch (err) {
       if ((err as { status?: number }).status === 404) throw new GithubOrgNotReadableError(`the GitHub App is not installed on the organisation ${org}`, 404);
       throw err;

@@ -20,6 +20,10 @@ export class OrgSyncStateDocument {
   @Prop({ type: String, required: true })
   locationTarget!: string;
 
+  /** The App installation the organisation was read through, so that its removal or suspension takes the people along. */
+  @Prop({ type: Number, required: false })
+  installationId?: number;
+
   /** `<entity ref> <hash>` per published entity (a ref has no space). */
   @Prop({ type: [String], default: [] })
   entities!: string[];
@@ -43,6 +47,7 @@ export interface OrgSyncState {
   locationTarget: string;
   entities: PublishedOrgEntity[];
   sourceVersion: number;
+  installationId?: number;
 }
 
 @Injectable()
@@ -51,17 +56,16 @@ export class OrgSyncStateRepository {
 
   async find(orgId: number): Promise<OrgSyncState | null> {
     const doc = await this.model.findById(String(orgId)).lean<OrgSyncStateDocument>().exec();
-    if (!doc) return null;
-    return {
-      orgId,
-      login: doc.login,
-      locationTarget: doc.locationTarget,
-      sourceVersion: doc.sourceVersion,
-      entities: doc.entities.map((line) => {
-        const [ref, hash] = line.split(' ');
-        return { ref, hash };
-      }),
-    };
+    return doc ? stateOf(doc) : null;
+  }
+
+  /** Organisations last read through an installation, or (for states recorded before installations were) by login. */
+  async findByInstallation(installationId: number, login: string | undefined): Promise<OrgSyncState[]> {
+    // One document per organisation: few enough to filter here, case-insensitively as GitHub compares logins.
+    const docs = await this.model.find().lean<OrgSyncStateDocument[]>().exec();
+    return docs
+      .map(stateOf)
+      .filter((state) => state.installationId === installationId || (state.installationId === undefined && login !== undefined && state.login.toLowerCase() === login.toLowerCase()));
   }
 
   async save(state: OrgSyncState, deliveryId: string): Promise<void> {
@@ -73,6 +77,7 @@ export class OrgSyncStateRepository {
           locationTarget: state.locationTarget,
           entities: state.entities.map((e) => `${e.ref} ${e.hash}`),
           sourceVersion: state.sourceVersion,
+          ...(state.installationId !== undefined ? { installationId: state.installationId } : {}),
           deliveryId,
           syncedAt: new Date(),
         },
@@ -84,4 +89,18 @@ export class OrgSyncStateRepository {
   async delete(orgId: number): Promise<void> {
     await this.model.deleteOne({ _id: String(orgId) }).exec();
   }
+}
+
+function stateOf(doc: OrgSyncStateDocument): OrgSyncState {
+  return {
+    orgId: Number(doc._id),
+    login: doc.login,
+    locationTarget: doc.locationTarget,
+    sourceVersion: doc.sourceVersion,
+    ...(doc.installationId !== undefined && doc.installationId !== null ? { installationId: doc.installationId } : {}),
+    entities: doc.entities.map((line) => {
+      const [ref, hash] = line.split(' ');
+      return { ref, hash };
+    }),
+  };
 }

@@ -30,6 +30,7 @@ function setup(config: Partial<IngestionConfig> = {}) {
     find: async (id: number) => structuredClone(states.get(id) ?? null),
     save: async (s: OrgSyncState) => void states.set(s.orgId, structuredClone(s)),
     delete: async (id: number) => void states.delete(id),
+    findByInstallation: async (installationId: number) => [...states.values()].filter((s) => s.installationId === installationId),
   };
   const publisher = {
     publish: async (_topic: string, schema: typeof entityEventV1Schema, messages: Array<{ key: string; value: EntityEventV1 }>) => {
@@ -85,25 +86,39 @@ describe('SyncGithubOrgUseCase', () => {
     expect(await useCase.execute({ org: 'acme', deliveryId: 'r1', force: true })).toMatchObject({ upserts: 3, removals: 0 });
   });
 
-  it('moves everything to the new location when the organisation is renamed', async () => {
-    const { useCase, drain, setOrg, states } = setup();
+  it('moves everything to the new location when the organisation is renamed, naming the old one as superseded so uids are kept', async () => {
+    const { useCase, drain, setOrg, states, published } = setup();
     await useCase.execute({ org: 'acme', deliveryId: 'd1' });
     drain();
-    setOrg({ id: ORG_ID, login: 'acme-corp', snapshot: snapshot('acme-corp', ['alice', 'bob'], [{ slug: 'platform', members: ['alice'] }]) });
+    // Renamed, and bob left in between: he is released by the old location.
+    setOrg({ id: ORG_ID, login: 'acme-corp', snapshot: snapshot('acme-corp', ['alice'], [{ slug: 'platform', members: ['alice'] }]) });
     await useCase.execute({ org: 'acme-corp', deliveryId: 'd2' });
-    const events = drain();
-    // Releases from the old location come first for every entity (same key, same partition).
-    expect(events.slice(0, 3)).toEqual([
-      'removal group:default/platform https://github.com/acme',
-      'removal user:default/alice https://github.com/acme',
+    const upserts = published.filter((e) => e.type === 'upsert');
+    expect(drain()).toEqual([
       'removal user:default/bob https://github.com/acme',
-    ]);
-    expect(events.slice(3)).toEqual([
       'upsert group:default/platform https://github.com/acme-corp',
       'upsert user:default/alice https://github.com/acme-corp',
-      'upsert user:default/bob https://github.com/acme-corp',
+    ]);
+    expect(upserts.map((e) => e.type === 'upsert' && e.supersedesLocation)).toEqual([
+      { type: 'url', target: 'https://github.com/acme' },
+      { type: 'url', target: 'https://github.com/acme' },
     ]);
     expect(states.get(ORG_ID)).toMatchObject({ login: 'acme-corp', locationTarget: 'https://github.com/acme-corp' });
+    // The next sync is an ordinary one: nothing supersedes anything any more.
+    await useCase.execute({ org: 'acme-corp', deliveryId: 'd3', force: true });
+    expect(published.every((e) => e.type !== 'upsert' || e.supersedesLocation === undefined)).toBe(true);
+  });
+
+  it('removes the people of organisations read through an installation that was deleted or suspended, and no others', async () => {
+    const { useCase, drain, states, setOrg } = setup();
+    setOrg({ id: ORG_ID, login: 'acme', installationId: 7, snapshot: snapshot('acme', ['alice']) });
+    await useCase.execute({ org: 'acme', installationId: 7, deliveryId: 'd1' });
+    setOrg({ id: ORG_ID + 1, login: 'globex', installationId: 8, snapshot: snapshot('globex', ['hank']) });
+    await useCase.execute({ org: 'globex', installationId: 8, deliveryId: 'd2' });
+    drain();
+    expect(await useCase.forgetInstallation({ installationId: 7, account: 'acme', deliveryId: 'd3' })).toEqual([expect.objectContaining({ org: 'acme', removals: 1 })]);
+    expect(drain()).toEqual(['removal user:default/alice https://github.com/acme']);
+    expect([...states.keys()]).toEqual([ORG_ID + 1]);
   });
 
   it('removes everything it published when the organisation is deleted', async () => {

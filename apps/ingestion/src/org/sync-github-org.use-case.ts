@@ -5,7 +5,7 @@ import { APP_CONFIG } from '@callboard/config';
 import { Entity, githubOrgEntities, githubOrgLocation, LocationSpec, planOrgSync, PublishedOrgEntity, stableStringify } from '@callboard/entity-model';
 import { EventPublisher, topicName } from '@callboard/kafka';
 import type { IngestionConfig } from '../ingestion.config';
-import { GithubOrgRepository } from './github-org.repository';
+import { GithubOrgNotReadableError, GithubOrgRepository } from './github-org.repository';
 import { OrgSyncStateRepository } from './org-sync-state.repository';
 
 /**
@@ -89,6 +89,32 @@ export class SyncGithubOrgUseCase {
     });
   }
 
+  /**
+   * The App's installation was deleted or suspended: the people of the organisations read
+   * through it cannot be read any more, so they leave the catalog as its repositories do.
+   */
+  async forgetInstallation(request: { installationId: number; account?: string; deliveryId: string }): Promise<OrgSyncOutcome[]> {
+    const states = await this.state.findByInstallation(request.installationId, request.account);
+    const outcomes: OrgSyncOutcome[] = [];
+    for (const state of states) outcomes.push(await this.removeAll({ orgId: state.orgId, org: state.login, deliveryId: request.deliveryId }));
+    return outcomes;
+  }
+
+  /**
+   * The App was installed on (or unsuspended for, or granted more permissions by) an account:
+   * an organisation's people are synced through it. A user account, or an installation without
+   * the Members permission, has no people to read, which is not an error of the delivery.
+   */
+  async syncInstallationAccount(request: { installationId: number; account: string; deliveryId: string }): Promise<OrgSyncOutcome> {
+    try {
+      return await this.execute({ org: request.account, installationId: request.installationId, deliveryId: request.deliveryId, force: true });
+    } catch (err) {
+      if (!(err instanceof GithubOrgNotReadableError)) throw err;
+      this.logger.log({ msg: 'installation account has no organisation people to read', deliveryId: request.deliveryId, account: request.account, reason: err.message });
+      return { org: request.account, upserts: 0, removals: 0, unchanged: 0, invalid: 0, skipped: err.message };
+    }
+  }
+
   private async sync(request: OrgSyncRequest): Promise<OrgSyncOutcome> {
     const outcome: OrgSyncOutcome = { org: request.org, upserts: 0, removals: 0, unchanged: 0, invalid: 0 };
     if (!this.isSynced(request.org)) return { ...outcome, skipped: 'not one of GITHUB_ORGS' };
@@ -110,23 +136,29 @@ export class SyncGithubOrgUseCase {
       });
     }
 
-    // A renamed organisation has a new URL, so a new location: the old one releases everything
-    // it published and the new one claims the entities again.
+    // A renamed organisation has a new URL, so a new location: every entity is published from
+    // it naming the old one as superseded, so the catalog moves them keeping their uids and
+    // history; what the organisation no longer has is removed from the old location.
     const moved = previous !== null && previous.locationTarget !== location.target;
     const plan = planOrgSync(moved ? [] : (previous?.entities ?? []), [...desired.users, ...desired.groups], { force: request.force });
-    const released: Array<{ ref: string; location: LocationSpec }> = moved
-      ? previous.entities.map((e) => ({ ref: e.ref, location: { type: 'url', target: previous.locationTarget } }))
+    const previousLocation: LocationSpec | undefined = moved ? { type: 'url', target: previous.locationTarget } : undefined;
+    const desiredRefs = new Set(plan.published.map((e) => e.ref));
+    const released: Array<{ ref: string; location: LocationSpec }> = previousLocation
+      ? previous!.entities.filter((e) => !desiredRefs.has(e.ref)).map((e) => ({ ref: e.ref, location: previousLocation }))
       : plan.removals.map((ref) => ({ ref, location }));
     const sourceVersion = Math.max(readAt, (previous?.sourceVersion ?? 0) + 1);
 
     await this.publish(
       [
         ...released.map(({ ref, location: from }): PlannedEvent => ({ type: 'removal', entityRef: ref, location: from })),
-        ...plan.upserts.map(({ ref, entity }): PlannedEvent => ({ type: 'upsert', entityRef: ref, location, entity })),
+        ...plan.upserts.map(({ ref, entity }): PlannedEvent => ({ type: 'upsert', entityRef: ref, location, entity, supersedesLocation: previousLocation })),
       ],
       { org: read.login, deliveryId: request.deliveryId, sourceVersion, published: plan.published },
     );
-    await this.state.save({ orgId: read.id, login: read.login, locationTarget: location.target, entities: plan.published, sourceVersion }, request.deliveryId);
+    await this.state.save(
+      { orgId: read.id, login: read.login, locationTarget: location.target, entities: plan.published, sourceVersion, ...(read.installationId !== undefined ? { installationId: read.installationId } : {}) },
+      request.deliveryId,
+    );
 
     const result = { ...outcome, org: read.login, upserts: plan.upserts.length, removals: released.length, unchanged: plan.unchanged, invalid: desired.errors.length };
     this.logger.log({ msg: 'organisation people synced', deliveryId: request.deliveryId, ...result, users: desired.users.length, groups: desired.groups.length });
@@ -154,7 +186,8 @@ export class SyncGithubOrgUseCase {
         sourceVersion: context.sourceVersion,
         emittedAt,
       };
-      return planned.type === 'upsert' ? { ...common, type: 'upsert', entity: planned.entity } : { ...common, type: 'removal' };
+      if (planned.type === 'removal') return { ...common, type: 'removal' };
+      return { ...common, type: 'upsert', entity: planned.entity, ...(planned.supersedesLocation ? { supersedesLocation: planned.supersedesLocation } : {}) };
     });
     await this.publisher.publish(
       this.entityTopic,
@@ -177,5 +210,5 @@ export class SyncGithubOrgUseCase {
 }
 
 type PlannedEvent =
-  | { type: 'upsert'; entityRef: string; location: LocationSpec; entity: Entity }
+  | { type: 'upsert'; entityRef: string; location: LocationSpec; entity: Entity; supersedesLocation?: LocationSpec }
   | { type: 'removal'; entityRef: string; location: LocationSpec };

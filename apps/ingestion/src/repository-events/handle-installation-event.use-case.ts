@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SyncGithubOrgUseCase } from '../org/sync-github-org.use-case';
 import { ReconcileUseCase } from '../reconcile/reconcile.use-case';
 import { RepositorySync } from '../repository-sync/repository-sync.service';
 import { InstallationEvent, InstallationRepositoriesEvent } from './repository-event';
@@ -11,21 +12,25 @@ export class HandleInstallationEventUseCase {
   constructor(
     private readonly repositories: RepositorySync,
     private readonly reconcile: ReconcileUseCase,
+    private readonly orgPeople: SyncGithubOrgUseCase,
   ) {}
 
   async installation(event: InstallationEvent, deliveryId: string): Promise<void> {
     const installationId = event.installation.id;
+    const account = event.installation.account?.login ?? undefined;
     switch (event.action) {
       case 'created':
       case 'unsuspend':
       case 'new_permissions_accepted':
         // Read everything the installation now reaches; what it no longer reaches leaves.
         await this.reconcile.installation(installationId, deliveryId);
+        if (account) await this.orgPeople.syncInstallationAccount({ installationId, account, deliveryId });
         return;
       case 'deleted':
       case 'suspend':
         // Nothing can be read any more (a suspended installation's token is refused).
         await this.reconcile.forgetInstallation(installationId, deliveryId, `installation ${event.action}`);
+        await this.orgPeople.forgetInstallation({ installationId, account, deliveryId });
         return;
       default:
         this.logger.debug({ msg: 'installation event does not change the catalog', deliveryId, action: event.action, installationId });

@@ -7,7 +7,7 @@ const repositorySchema = z.object({
   html_url: z.url(),
   default_branch: z.string().min(1).optional(),
   archived: z.boolean().optional(),
-  owner: z.object({ login: z.string().optional() }).nullable().optional(),
+  owner: z.object({ login: z.string().nullish() }).nullish(),
 });
 
 const installationRefSchema = z.object({ id: z.number().int().positive() }).nullable().optional();
@@ -23,7 +23,7 @@ export type RepositoryEvent = z.infer<typeof repositoryEventSchema>;
 
 const installationSchema = z.object({
   id: z.number().int().positive(),
-  account: z.object({ login: z.string().optional() }).nullable().optional(),
+  account: z.object({ login: z.string().nullish() }).nullish(),
 });
 const listedRepositorySchema = z.object({ id: z.number().int().positive(), full_name: z.string().optional() });
 

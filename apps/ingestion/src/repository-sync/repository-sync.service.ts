@@ -29,7 +29,8 @@ export type SyncScope =
 
 export interface SyncRequest {
   repository: RepositoryIdentity;
-  head: { sha: string; sourceVersion: number };
+  /** `ref`: what to read at when `sha` is not a commit GitHub can be asked for (see GithubRepositoriesRepository.headCommit). */
+  head: { sha: string; sourceVersion: number; ref?: string };
   /**
    * The head is the branch as it is now (a rescan, a reconciliation, a refresh, a forced
    * push), so the read outranks everything published for the repository before it.
@@ -99,7 +100,7 @@ export class RepositorySync {
       const head = await this.github.headCommit(refOf(repository), repository.defaultBranch);
       if (!head) return this.removeOnce(id, deliveryId, 'empty');
       this.logger.log({ msg: 'rescanning repository', deliveryId, repository: repository.fullName, reason });
-      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt }, describesBranchNow: true, scope: { kind: 'all' }, deliveryId });
+      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt, ref: head.ref }, describesBranchNow: true, scope: { kind: 'all' }, deliveryId });
     });
   }
 
@@ -110,7 +111,7 @@ export class RepositorySync {
       const head = await this.github.headCommit(refOf(repository), repository.defaultBranch);
       if (!head) return this.removeOnce(repository.id, deliveryId, 'empty');
       this.logger.debug({ msg: 'scanning repository', deliveryId, repository: repository.fullName, reason });
-      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt }, describesBranchNow: true, scope: { kind: 'all' }, deliveryId });
+      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt, ref: head.ref }, describesBranchNow: true, scope: { kind: 'all' }, deliveryId });
     });
   }
 
@@ -122,7 +123,7 @@ export class RepositorySync {
     return this.exclusive(repository.id, async () => {
       const head = await this.github.headCommit(refOf(repository), repository.defaultBranch);
       if (!head) return this.removeOnce(repository.id, deliveryId, 'empty');
-      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt }, describesBranchNow: true, scope: { kind: 'touched', paths: [path] }, deliveryId });
+      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt, ref: head.ref }, describesBranchNow: true, scope: { kind: 'touched', paths: [path] }, deliveryId });
     });
   }
 
@@ -169,7 +170,7 @@ export class RepositorySync {
     let roots: string[];
     let inScope: RecordedFile[];
     if (scope.kind === 'all') {
-      roots = (await this.github.listFiles(refOf(repository), head.sha)).filter(this.isCatalogPath);
+      roots = (await this.github.listFiles(refOf(repository), head.ref ?? head.sha)).filter(this.isCatalogPath);
       inScope = recordedFiles;
     } else {
       const touched = new Set(scope.paths);
@@ -179,7 +180,7 @@ export class RepositorySync {
     }
     if (roots.length === 0 && inScope.length === 0) return EMPTY;
 
-    const read = await this.readFrom(repository, head.sha, roots, scope.kind === 'touched' ? scope.previousCommit : undefined, deliveryId);
+    const read = await this.readFrom(repository, head.ref ?? head.sha, roots, scope.kind === 'touched' ? scope.previousCommit : undefined, deliveryId);
     const outcome: SyncOutcome = { files: read.length, upserts: 0, removals: 0, invalidDocuments: 0 };
     for (const file of read) outcome.invalidDocuments += await this.deadLetterInvalid(repository, file, head.sha, deliveryId);
 
