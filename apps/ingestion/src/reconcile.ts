@@ -41,7 +41,7 @@ if (require.main === module) {
   reconcile(process.argv.slice(2))
     .then((outcome) => {
       process.stdout.write(
-        `reconcile done: ${outcome.repositories} repositories read, ${outcome.removedRepositories} gone, ${outcome.upserts} upserts, ${outcome.removals} removals, ${outcome.failures.length} failures\n`,
+        `reconcile done: ${outcome.repositories} repositories read, ${outcome.removedRepositories} gone, ${outcome.organisations} organisations' people read, ${outcome.upserts} upserts, ${outcome.removals} removals, ${outcome.failures.length} failures\n`,
       );
       for (const failure of outcome.failures) process.stderr.write(`  ${failure.repository}: ${failure.error}\n`);
       process.exit(outcome.failures.length > 0 ? 1 : 0);

@@ -3,6 +3,7 @@ import type { Entity } from '@callboard/entity-model';
 import { catalogService } from '../../catalog/src/catalog.service';
 import { queryService } from '../../query/src/query.service';
 import { ingestionService } from '../src/ingestion.service';
+import { reconcile } from '../src/reconcile';
 import { eventually, isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
 
@@ -51,6 +52,7 @@ describe('organisation people (organization, team and membership webhooks → Us
   let otherInstallationId: number;
   let appId: number;
   let deliveryDeadLetters: TopicProbe;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     const apiUrl = await github.start();
@@ -67,7 +69,7 @@ describe('organisation people (organization, team and membership webhooks → Us
     // The organisation's id as GitHub reports it, for the payloads.
     orgId = ((await (await fetch(`${apiUrl}/orgs/${ORG}`, { headers: { authorization: `token ${STATIC_TOKEN}` } })).json()) as { id: number }).id;
 
-    const env: Record<string, string> = {
+    env = {
       ...isolatedEnv('org_people'),
       GITHUB_API_URL: apiUrl,
       // Ingestion reads as the App, through the installation each payload names.
@@ -245,6 +247,27 @@ describe('organisation people (organization, team and membership webhooks → Us
     payload.installation = { ...payload.installation, id, account: { ...payload.installation.account, login: account, type: 'Organization' } };
     return payload;
   };
+
+  it('reconciliation brings Users and Groups to what GitHub says after organisation events were missed', async () => {
+    // Changed in GitHub with no webhook delivered.
+    github.addOrgMember(ORG, 'unannounced', { name: 'Never Announced' });
+    github.addTeamMember(ORG, 'platform', 'unannounced');
+    github.removeOrgMember(ORG, 'bob');
+    await until('user', 'bob', (e) => e !== null);
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    let outcome: Awaited<ReturnType<typeof reconcile>>;
+    try {
+      outcome = await reconcile(['--org', ORG]);
+    } finally {
+      process.env = saved;
+    }
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.organisations).toBe(1);
+    await until('user', 'unannounced', (e) => relations(e).includes('memberOf group:default/platform'));
+    await until('user', 'bob', (e) => e === null);
+    await until('group', 'platform', (e) => ((e?.spec?.members as string[] | undefined) ?? []).includes('unannounced'));
+  });
 
   it('installation.suspend: the Users and Groups read through it leave; unsuspend brings them back', async () => {
     github.suspendInstallation(installationId);

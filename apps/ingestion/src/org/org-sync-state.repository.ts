@@ -59,6 +59,11 @@ export class OrgSyncStateRepository {
     return doc ? stateOf(doc) : null;
   }
 
+  /** Every organisation whose people were published: what a reconciliation without an App covers. */
+  async all(): Promise<OrgSyncState[]> {
+    return (await this.model.find().lean<OrgSyncStateDocument[]>().exec()).map(stateOf);
+  }
+
   /** Organisations last read through an installation, or (for states recorded before installations were) by login. */
   async findByInstallation(installationId: number, login: string | undefined): Promise<OrgSyncState[]> {
     // One document per organisation: few enough to filter here, case-insensitively as GitHub compares logins.

@@ -71,6 +71,11 @@ export class SyncGithubOrgUseCase {
     return this.exclusive(request.org, () => this.sync(request));
   }
 
+  /** Organisations whose people were published, with the installation they were read through. */
+  async recorded(): Promise<Array<{ login: string; installationId?: number }>> {
+    return (await this.state.all()).map((s) => ({ login: s.login, ...(s.installationId !== undefined ? { installationId: s.installationId } : {}) }));
+  }
+
   /** The organisation was deleted: what was published from it leaves the catalog. */
   removeAll(request: { orgId: number; org: string; deliveryId: string }): Promise<OrgSyncOutcome> {
     return this.exclusive(request.org, async () => {
@@ -105,7 +110,7 @@ export class SyncGithubOrgUseCase {
    * an organisation's people are synced through it. A user account, or an installation without
    * the Members permission, has no people to read, which is not an error of the delivery.
    */
-  async syncInstallationAccount(request: { installationId: number; account: string; deliveryId: string }): Promise<OrgSyncOutcome> {
+  async syncInstallationAccount(request: { installationId?: number; account: string; deliveryId: string }): Promise<OrgSyncOutcome> {
     try {
       return await this.execute({ org: request.account, installationId: request.installationId, deliveryId: request.deliveryId, force: true });
     } catch (err) {

@@ -5,9 +5,12 @@ import type { IngestionConfig } from '../ingestion.config';
 import { RepositoryCatalogRepository } from '../repository-sync/repository-catalog.repository';
 import type { RepositoryIdentity, RepositoryRecord } from '../repository-sync/repository-record';
 import { RepositorySync } from '../repository-sync/repository-sync.service';
+import { OrgSyncOutcome, SyncGithubOrgUseCase } from '../org/sync-github-org.use-case';
 
 export interface ReconcileOutcome {
   repositories: number;
+  /** Organisations whose Users and Groups were read again (or removed, their installation gone). */
+  organisations: number;
   removedRepositories: number;
   upserts: number;
   removals: number;
@@ -15,9 +18,10 @@ export interface ReconcileOutcome {
   failures: Array<{ repository: string; error: string }>;
 }
 
-const empty = (): ReconcileOutcome => ({ repositories: 0, removedRepositories: 0, upserts: 0, removals: 0, failures: [] });
+const empty = (): ReconcileOutcome => ({ repositories: 0, organisations: 0, removedRepositories: 0, upserts: 0, removals: 0, failures: [] });
 const add = (total: ReconcileOutcome, part: ReconcileOutcome) => {
   total.repositories += part.repositories;
+  total.organisations += part.organisations;
   total.removedRepositories += part.removedRepositories;
   total.upserts += part.upserts;
   total.removals += part.removals;
@@ -28,7 +32,9 @@ const add = (total: ReconcileOutcome, part: ReconcileOutcome) => {
  * Brings the catalog to exactly what GitHub says for an installation or an owner: every
  * repository GitHub lists is read whole (catalog files from the git trees API), and every
  * recorded repository it no longer lists leaves the catalog — what missed webhooks left
- * behind included (GitHub Apps never receive `repository.deleted`).
+ * behind included (GitHub Apps never receive `repository.deleted`). An organisation's Users
+ * and Groups are read again with its repositories, as missed organization, team and
+ * membership events leave them behind too.
  */
 @Injectable()
 export class ReconcileUseCase {
@@ -38,6 +44,7 @@ export class ReconcileUseCase {
     private readonly github: GithubRepositoriesRepository,
     private readonly records: RepositoryCatalogRepository,
     private readonly repositories: RepositorySync,
+    private readonly people: SyncGithubOrgUseCase,
     @Inject(APP_CONFIG) private readonly config: IngestionConfig,
   ) {}
 
@@ -48,12 +55,23 @@ export class ReconcileUseCase {
     if (this.config.githubAuth.kind === 'app') {
       const installations = await this.github.listInstallations();
       for (const installation of installations) {
-        add(total, installation.suspended ? await this.forgetInstallation(installation.id, deliveryId, 'installation suspended') : await this.installation(installation.id, deliveryId));
+        if (installation.suspended) {
+          add(total, await this.forgetInstallation(installation.id, deliveryId, 'installation suspended'));
+          add(total, this.peopleOutcome(await this.people.forgetInstallation({ installationId: installation.id, deliveryId })));
+        } else {
+          add(total, await this.installation(installation.id, deliveryId));
+          if (installation.account) add(total, await this.peopleOf(installation.account, installation.id, deliveryId));
+        }
       }
       const live = new Set(installations.map((i) => i.id));
       for (const id of recorded.installationIds.filter((i) => !live.has(i))) add(total, await this.forgetInstallation(id, deliveryId, 'installation gone'));
+      const peopleGone = new Set((await this.people.recorded()).flatMap((org) => (org.installationId !== undefined && !live.has(org.installationId) ? [org.installationId] : [])));
+      for (const id of peopleGone) add(total, this.peopleOutcome(await this.people.forgetInstallation({ installationId: id, deliveryId })));
     } else {
       for (const owner of recorded.owners) add(total, await this.owner(owner, deliveryId));
+      const done = new Set(recorded.owners);
+      const orgs = [...this.config.GITHUB_ORGS, ...(await this.people.recorded()).map((org) => org.login.toLowerCase())];
+      for (const org of new Set(orgs.filter((o) => !done.has(o)))) add(total, await this.peopleOf(org, undefined, deliveryId));
     }
     return total;
   }
@@ -67,11 +85,37 @@ export class ReconcileUseCase {
   async owner(owner: string, deliveryId: string): Promise<ReconcileOutcome> {
     if (this.config.githubAuth.kind === 'app') {
       const installationId = await this.github.findInstallationOf(owner);
-      if (installationId !== null) return this.installation(installationId, deliveryId);
+      if (installationId !== null) {
+        const outcome = await this.installation(installationId, deliveryId);
+        add(outcome, await this.peopleOf(owner, installationId, deliveryId));
+        return outcome;
+      }
       return this.converge([], await this.records.findByOwner(owner), deliveryId, `owner ${owner} (not installed)`);
     }
     const listed = await this.github.listOwnerRepositories(owner);
-    return this.converge(listed, await this.records.findByOwner(owner), deliveryId, `owner ${owner}`);
+    const outcome = await this.converge(listed, await this.records.findByOwner(owner), deliveryId, `owner ${owner}`);
+    add(outcome, await this.peopleOf(owner, undefined, deliveryId));
+    return outcome;
+  }
+
+  /** An account's Users and Groups read again; a user account, or one whose members cannot be read, has none. */
+  private async peopleOf(account: string, installationId: number | undefined, deliveryId: string): Promise<ReconcileOutcome> {
+    try {
+      return this.peopleOutcome([await this.people.syncInstallationAccount({ account, installationId, deliveryId })]);
+    } catch (err) {
+      this.logger.error({ msg: 'reconciliation could not read an organisation\'s people', deliveryId, org: account, err });
+      return { ...empty(), failures: [{ repository: `${account} (people)`, error: (err as Error).message }] };
+    }
+  }
+
+  private peopleOutcome(outcomes: OrgSyncOutcome[]): ReconcileOutcome {
+    const synced = outcomes.filter((o) => o.skipped === undefined);
+    return {
+      ...empty(),
+      organisations: synced.length,
+      upserts: synced.reduce((n, o) => n + o.upserts, 0),
+      removals: synced.reduce((n, o) => n + o.removals, 0),
+    };
   }
 
   /** The installation can no longer be read (deleted or suspended): its repositories leave. */
