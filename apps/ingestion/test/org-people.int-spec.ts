@@ -269,6 +269,19 @@ describe('organisation people (organization, team and membership webhooks → Us
     await until('group', 'platform', (e) => ((e?.spec?.members as string[] | undefined) ?? []).includes('unannounced'));
   });
 
+  it('a GitHub that serves no user profiles still gives every member a User, from the members list', async () => {
+    github.setEndpointServed('users', false);
+    try {
+      github.addOrgMember(ORG, 'profileless', { name: 'Not Shown' });
+      await send('organization', example('organization', 'member_added', { ...ids, pick: (e) => 'installation' in e }));
+      const { entity } = await until('user', 'profileless', (e) => e !== null);
+      expect(entity?.spec?.profile).not.toHaveProperty('displayName');
+      expect(await read('user', 'alice')).not.toBeNull();
+    } finally {
+      github.setEndpointServed('users', true);
+    }
+  });
+
   it('installation.suspend: the Users and Groups read through it leave; unsuspend brings them back', async () => {
     github.suspendInstallation(installationId);
     await send('installation', installationPayload('suspend', installationId, ORG));

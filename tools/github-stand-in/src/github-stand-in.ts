@@ -59,12 +59,13 @@ export interface GitHubStandInOptions {
   /**
    * Endpoints answered with GitHub's 404 as if the server did not have them, to check that
    * a client copes with a GitHub (or stand-in) serving less: `branches` (`/branches[/{b}]`),
-   * `commits` (`/commits/{ref}`), `repositories-by-id` (`/repositories/{id}/...`).
+   * `commits` (`/commits/{ref}`), `repositories-by-id` (`/repositories/{id}/...`), `users`
+   * (`/users/{login}`).
    */
   withoutEndpoints?: readonly OptionalEndpoint[];
 }
 
-export type OptionalEndpoint = 'branches' | 'commits' | 'repositories-by-id';
+export type OptionalEndpoint = 'branches' | 'commits' | 'repositories-by-id' | 'users';
 
 export interface RepositoryOptions {
   defaultBranch?: string;
@@ -1223,7 +1224,10 @@ export class GitHubStandIn {
       return { body: this.installationJson(this.appInstallationOn(ctx, s[1]), ctx.api) };
     }
     if (s[0] === 'installation' && s[1] === 'repositories' && s.length === 2) return this.installationRepositories(ctx);
-    if (s[0] === 'users' && s.length === 2) return { body: this.publicUserJson(s[1], ctx.api) };
+    if (s[0] === 'users' && s.length === 2) {
+      if (this.withoutEndpoints.has('users')) throw new HttpError(404, 'Not Found');
+      return { body: this.publicUserJson(s[1], ctx.api) };
+    }
     if (s[0] === 'orgs' && s.length === 2) return { body: this.orgJson(this.mustOwner(s[1]), ctx.api) };
     if (s[0] === 'orgs' && s.length === 3 && s[2] === 'repos') return this.orgRepos(s[1], ctx);
     if (s[0] === 'orgs' && s.length >= 3 && (s[2] === 'members' || s[2] === 'teams')) return this.orgPeopleRoute(s[1], s.slice(2), ctx);

@@ -66,8 +66,15 @@ export class GithubOrgRepository {
         };
       });
       const users = await mapLimited(members, PARALLEL_READS, async (member): Promise<GithubOrgUser> => {
-        const { data: user } = await octokit.rest.users.getByUsername({ username: member.login });
-        return { login: user.login, name: user.name, email: user.email, avatarUrl: user.avatar_url, bio: user.bio };
+        try {
+          const { data: user } = await octokit.rest.users.getByUsername({ username: member.login });
+          return { login: user.login, name: user.name, email: user.email, avatarUrl: user.avatar_url, bio: user.bio };
+        } catch (err) {
+          // A member whose profile cannot be read (gone a moment later, or a GitHub that does not
+          // serve profiles) is still a member: the list's own fields make the User.
+          if ((err as { status?: number }).status !== 404) throw err;
+          return { login: member.login, name: null, email: null, avatarUrl: member.avatar_url, bio: null };
+        }
       });
       return {
         id: organization.id,
