@@ -154,6 +154,12 @@ export const ingestionConfigSchema = z
     INGESTION_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     /** How long processed delivery ids are remembered: at least GitHub's 7-day redelivery window. */
     INGESTION_DEDUP_RETENTION_DAYS: z.coerce.number().min(7, "at least GitHub's redelivery window (7 days)").max(365).default(8),
+    /**
+     * How often the state of failed deliveries (their repository, organisation or installation)
+     * is read again from GitHub, in ms; 0 turns it off (parked deliveries then wait for a replay
+     * or the scheduled reconciliation).
+     */
+    INGESTION_REPAIR_INTERVAL_MS: z.coerce.number().int().min(0).max(24 * 3600 * 1000).default(60_000),
     INGESTION_DEDUP_PRUNE_INTERVAL_MS: z.coerce.number().int().min(1000).max(7 * 24 * 3600 * 1000).default(3600 * 1000),
   })
   .transform((env, ctx) => {

@@ -27,6 +27,11 @@ import { RepositoryCatalogRepository } from './repository-sync/repository-catalo
 import { RepositoryCatalogDocument, RepositoryCatalogDocumentSchema } from './repository-sync/repository-catalog.schema';
 import { RepositorySync } from './repository-sync/repository-sync.service';
 import { ORG_SYNC_MODELS, ORG_SYNC_PROVIDERS } from './org/org-sync.providers';
+import { DeliveryRepairDocument, DeliveryRepairDocumentSchema } from './repairs/delivery-repair.schema';
+import { DeliveryRepairsRepository } from './repairs/delivery-repairs.repository';
+import { DeliveryRepairsScheduler } from './repairs/delivery-repairs.scheduler';
+import { NoteFailedDeliveryUseCase } from './repairs/note-failed-delivery.use-case';
+import { RunDeliveryRepairsUseCase } from './repairs/run-delivery-repairs.use-case';
 import { GithubWebhookController } from './webhooks/github-webhook.controller';
 import { ReceiveWebhookUseCase } from './webhooks/receive-webhook.use-case';
 import { WebhookSignatureVerifier } from './webhooks/webhook-signature.verifier';
@@ -41,6 +46,7 @@ import { WebhookSignatureVerifier } from './webhooks/webhook-signature.verifier'
       ...ORG_SYNC_MODELS,
       { name: ProcessedDeliveryDocument.name, schema: ProcessedDeliveryDocumentSchema },
       { name: RepositoryCatalogDocument.name, schema: RepositoryCatalogDocumentSchema },
+      { name: DeliveryRepairDocument.name, schema: DeliveryRepairDocumentSchema },
     ]),
     TerminusModule,
   ],
@@ -66,6 +72,10 @@ import { WebhookSignatureVerifier } from './webhooks/webhook-signature.verifier'
     ProcessedDeliveriesPruner,
     ...ORG_SYNC_PROVIDERS,
     RefreshRequestConsumer,
+    DeliveryRepairsRepository,
+    NoteFailedDeliveryUseCase,
+    RunDeliveryRepairsUseCase,
+    DeliveryRepairsScheduler,
   ],
 })
 export class IngestionModule {}

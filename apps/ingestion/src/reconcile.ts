@@ -25,6 +25,7 @@ export async function reconcile(argv: string[]): Promise<ReconcileOutcome> {
   const scope = scopeOf(argv);
   // The command is one run, not a schedule, and consumes nothing.
   process.env.RECONCILE_INTERVAL_MINUTES = '0';
+  process.env.INGESTION_REPAIR_INTERVAL_MS = '0';
   const { app } = await createServiceApp({ ...ingestionService, consumers: undefined });
   try {
     const use = app.get(ReconcileUseCase);

@@ -68,6 +68,8 @@ describe('nothing lost, nothing doubled (ingestion, catalog and query services, 
       // Octokit retries once inside each attempt, so a 500 has to outlast that to fail an attempt.
       GITHUB_MAX_RETRIES: '1',
       INGESTION_DELIVERY_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+      // Off: here a parked delivery must wait for the replay command (delivery-repair.int-spec.ts has it on).
+      INGESTION_REPAIR_INTERVAL_MS: '0',
     };
     ingestion = await startService(ingestionService, env);
     catalog = await startService(catalogService, env);

@@ -10,6 +10,7 @@ import { HandleRepositoryEventUseCase } from '../repository-events/handle-reposi
 import { installationEventSchema, installationRepositoriesEventSchema, payloadOf, repositoryEventSchema } from '../repository-events/repository-event';
 import { HandleOrgEventUseCase } from '../org/handle-org-event.use-case';
 import { isOrgPeopleEvent } from '../org/org-event';
+import { NoteFailedDeliveryUseCase } from '../repairs/note-failed-delivery.use-case';
 import { ProcessDeliveryOnceUseCase } from './process-delivery-once.use-case';
 import { ProcessPushUseCase } from './process-push.use-case';
 import { pushEventSchema } from './push-event';
@@ -25,6 +26,7 @@ export class GithubDeliveryConsumer {
     private readonly installationEvents: HandleInstallationEventUseCase,
     private readonly orgEvents: HandleOrgEventUseCase,
     private readonly processOnce: ProcessDeliveryOnceUseCase,
+    private readonly noteFailed: NoteFailedDeliveryUseCase,
     private readonly publisher: EventPublisher,
     @Inject(APP_CONFIG) private readonly config: IngestionConfig,
   ) {}
@@ -39,7 +41,15 @@ export class GithubDeliveryConsumer {
       deliveryIdOf: (delivery) => delivery.deliveryId,
       // GitHub may stay unreachable for a delivery: parked after the bound, the partition moves on.
       maxAttempts: this.config.INGESTION_DELIVERY_MAX_ATTEMPTS,
-      handle: async (message) => void (await this.processOnce.execute(message.value, () => this.dispatch(message))),
+      handle: async (message) => {
+        try {
+          await this.processOnce.execute(message.value, () => this.dispatch(message));
+        } catch (err) {
+          // Retried, perhaps parked; either way its state is read again once GitHub answers.
+          if (!(err instanceof PermanentProcessingError)) await this.noteFailed.execute(message.value, err);
+          throw err;
+        }
+      },
     });
   }
 

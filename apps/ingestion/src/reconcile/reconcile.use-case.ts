@@ -54,15 +54,7 @@ export class ReconcileUseCase {
     const recorded = await this.records.scopes();
     if (this.config.githubAuth.kind === 'app') {
       const installations = await this.github.listInstallations();
-      for (const installation of installations) {
-        if (installation.suspended) {
-          add(total, await this.forgetInstallation(installation.id, deliveryId, 'installation suspended'));
-          add(total, this.peopleOutcome(await this.people.forgetInstallation({ installationId: installation.id, deliveryId })));
-        } else {
-          add(total, await this.installation(installation.id, deliveryId));
-          if (installation.account) add(total, await this.peopleOf(installation.account, installation.id, deliveryId));
-        }
-      }
+      for (const installation of installations) add(total, await this.installationAsListed(installation, deliveryId));
       const live = new Set(installations.map((i) => i.id));
       for (const id of recorded.installationIds.filter((i) => !live.has(i))) add(total, await this.forgetInstallation(id, deliveryId, 'installation gone'));
       const peopleGone = new Set((await this.people.recorded()).flatMap((org) => (org.installationId !== undefined && !live.has(org.installationId) ? [org.installationId] : [])));
@@ -74,6 +66,26 @@ export class ReconcileUseCase {
       for (const org of new Set(orgs.filter((o) => !done.has(o)))) add(total, await this.peopleOf(org, undefined, deliveryId));
     }
     return total;
+  }
+
+  /** An installation's repositories and people, or their removal when it is suspended or gone (as the App sees it now). */
+  async installationWithPeople(installationId: number, deliveryId: string): Promise<ReconcileOutcome> {
+    const listed = (await this.github.listInstallations()).find((i) => i.id === installationId);
+    if (listed) return this.installationAsListed(listed, deliveryId);
+    const outcome = await this.forgetInstallation(installationId, deliveryId, 'installation gone');
+    add(outcome, this.peopleOutcome(await this.people.forgetInstallation({ installationId, deliveryId })));
+    return outcome;
+  }
+
+  private async installationAsListed(installation: { id: number; account: string; suspended: boolean }, deliveryId: string): Promise<ReconcileOutcome> {
+    if (installation.suspended) {
+      const outcome = await this.forgetInstallation(installation.id, deliveryId, 'installation suspended');
+      add(outcome, this.peopleOutcome(await this.people.forgetInstallation({ installationId: installation.id, deliveryId })));
+      return outcome;
+    }
+    const outcome = await this.installation(installation.id, deliveryId);
+    if (installation.account) add(outcome, await this.peopleOf(installation.account, installation.id, deliveryId));
+    return outcome;
   }
 
   async installation(installationId: number, deliveryId: string): Promise<ReconcileOutcome> {
