@@ -5,6 +5,7 @@ import { ingestionService } from '../../apps/ingestion/src/ingestion.service';
 import { queryService } from '../../apps/query/src/query.service';
 import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
 import { TopicProbe } from '../support/topic-probe';
+import { webhookExample } from '../support/webhook-examples';
 
 // The events and actions of docs/ingestion-events.md that github-repositories.int-spec.ts does
 // not cover: each starts from the real payload in @octokit/webhooks-examples (adapted to the
@@ -14,18 +15,7 @@ import { TopicProbe } from '../support/topic-probe';
 const SECRET = 'github-events-secret';
 const ORG = 'acme';
 
-interface WebhookDefinition {
-  name: string;
-  examples: Array<Record<string, unknown>>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const definitions = require('@octokit/webhooks-examples') as WebhookDefinition[];
-
-function example(event: string, action?: string, predicate: (e: Record<string, unknown>) => boolean = () => true): Record<string, unknown> {
-  const found = definitions.find((d) => d.name === event)?.examples.find((e) => (action === undefined || e.action === action) && predicate(e));
-  if (!found) throw new Error(`@octokit/webhooks-examples has no ${event}.${action} example`);
-  return structuredClone(found);
-}
+const example = webhookExample;
 
 const component = (name: string) => `apiVersion: backstage.io/v1alpha1
 kind: Component

@@ -5,6 +5,7 @@ import { ingestionService } from '../../apps/ingestion/src/ingestion.service';
 import { reconcile } from '../../apps/ingestion/src/reconcile';
 import { queryService } from '../../apps/query/src/query.service';
 import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
+import { webhookExample } from '../support/webhook-examples';
 
 // Repository lifecycle end to end: signed deliveries built from the real payloads in
 // @octokit/webhooks-examples → ingestion (as a GitHub App) → Kafka → catalog → FerretDB →
@@ -13,19 +14,7 @@ import { eventually, isolatedEnv, RunningService, startService } from '../suppor
 const SECRET = 'repositories-test-secret';
 const ORG = 'acme';
 
-interface WebhookDefinition {
-  name: string;
-  examples: Array<Record<string, unknown>>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const definitions = require('@octokit/webhooks-examples') as WebhookDefinition[];
-
-/** A real example payload of an event (and action), deep-copied. */
-function example(event: string, action?: string, predicate: (e: Record<string, unknown>) => boolean = () => true): Record<string, unknown> {
-  const found = definitions.find((d) => d.name === event)?.examples.find((e) => (action === undefined || e.action === action) && predicate(e));
-  if (!found) throw new Error(`@octokit/webhooks-examples has no ${event}.${action} example`);
-  return structuredClone(found);
-}
+const example = webhookExample;
 
 const component = (name: string, extra: Record<string, unknown> = {}) =>
   `apiVersion: backstage.io/v1alpha1

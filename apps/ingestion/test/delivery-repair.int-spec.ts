@@ -6,6 +6,7 @@ import { DeliveryRepairsRepository } from '../src/repairs/delivery-repairs.repos
 import { ingestionService } from '../src/ingestion.service';
 import { eventually, isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
+import { webhookExample } from '../../../test/support/webhook-examples';
 
 // A delivery GitHub kept failing is parked; its state (the repository, the organisation's
 // people) is read again once GitHub answers, so the catalog converges without a replay.
@@ -13,13 +14,6 @@ import { TopicProbe } from '../../../test/support/topic-probe';
 const SECRET = 'repair-secret';
 const TOKEN = 'ghs_repair';
 const ORG = 'acme';
-
-interface WebhookExample {
-  name: string;
-  examples: Array<Record<string, unknown>>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const definitions = require('@octokit/webhooks-examples') as WebhookExample[];
 
 const group = (name: string, description: string) => `apiVersion: backstage.io/v1alpha1
 kind: Group
@@ -99,7 +93,7 @@ describe('repairs of failed deliveries (ingestion, catalog and query services, G
   it("reads an organisation's people again after a parked membership delivery", async () => {
     github.failNext(/^\/orgs\/acme\//, 100_000, 503);
     github.addOrgMember(ORG, 'hacktocat', { name: 'Hack' });
-    const found = definitions.find((d) => d.name === 'organization')!.examples.find((e) => e.action === 'member_added')!;
+    const found = webhookExample('organization', 'member_added');
     const payload = JSON.parse(JSON.stringify(found).replace(/Octocoders/g, ORG)) as Record<string, unknown>;
     delete payload.installation;
     const deliveryId = await send('organization', payload);

@@ -6,6 +6,7 @@ import { ingestionService } from '../src/ingestion.service';
 import { reconcile } from '../src/reconcile';
 import { eventually, isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
+import { webhookExample } from '../../../test/support/webhook-examples';
 
 // Users and Groups follow the GitHub organisation: each test changes the stand-in's
 // organisation as GitHub would, sends the real example payload of the matching webhook
@@ -15,17 +16,9 @@ const SECRET = 'org-people-secret';
 const STATIC_TOKEN = 'ghs_test_reader';
 const ORG = 'acme';
 
-interface WebhookExample {
-  name: string;
-  examples: Array<Record<string, unknown>>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const definitions = require('@octokit/webhooks-examples') as WebhookExample[];
-
 /** The first real example of `event` with `action` matching `pick`, moved to the stand-in's organisation. */
 function example(event: string, action: string, adapt: { orgId: number; installationId: number; pick?: (e: Record<string, unknown>) => boolean }): Record<string, any> {
-  const found = definitions.find((d) => d.name === event)?.examples.find((e) => e.action === action && (adapt.pick?.(e) ?? true));
-  if (!found) throw new Error(`@octokit/webhooks-examples has no ${event}.${action} example`);
+  const found = webhookExample(event, action, adapt.pick);
   const payload = JSON.parse(JSON.stringify(found).replace(/Octocoders/g, ORG)) as Record<string, any>;
   payload.organization.id = adapt.orgId;
   payload.installation = { id: adapt.installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
@@ -241,9 +234,7 @@ describe('organisation people (organization, team and membership webhooks → Us
 
   /** The real `installation` payload of an action, for the App's installation on `account`. */
   const installationPayload = (action: string, id: number, account: string) => {
-    const found = definitions.find((d) => d.name === 'installation')?.examples.find((e) => e.action === action);
-    if (!found) throw new Error(`@octokit/webhooks-examples has no installation.${action} example`);
-    const payload = structuredClone(found) as Record<string, any>;
+    const payload = webhookExample('installation', action) as Record<string, any>;
     payload.installation = { ...payload.installation, id, account: { ...payload.installation.account, login: account, type: 'Organization' } };
     return payload;
   };

@@ -1,2 +1,3 @@
 export * from './logging.module';
 export * from './service-bootstrap';
+export * from './periodic-task';

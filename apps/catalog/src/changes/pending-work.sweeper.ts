@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '@callboard/config';
+import { PeriodicTask } from '@callboard/observability';
 import type { CatalogConfig } from '../catalog.config';
 import { EntityStoreRepository } from '../projection/entity-store.repository';
 import { PendingWorkRunner } from '../projection/pending-work.runner';
@@ -14,8 +15,7 @@ const BATCH = 500;
 @Injectable()
 export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PendingWorkSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task = new PeriodicTask((minAgeMs: number) => this.sweepOnce(minAgeMs));
 
   constructor(
     private readonly store: EntityStoreRepository,
@@ -29,18 +29,15 @@ export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplication
     await this.sweep(0);
     // Later, only work older than one interval: newer work belongs to an event being processed,
     // and finishing it concurrently could clear a relation delta that event just recorded.
-    this.timer = setInterval(() => void this.sweep(this.config.CATALOG_RECOVERY_INTERVAL_MS), this.config.CATALOG_RECOVERY_INTERVAL_MS);
-    this.timer.unref();
+    this.task.schedule(this.config.CATALOG_RECOVERY_INTERVAL_MS, this.config.CATALOG_RECOVERY_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   sweep(minAgeMs: number): Promise<void> {
-    this.running ??= this.sweepOnce(minAgeMs).finally(() => (this.running = undefined));
-    return this.running;
+    return this.task.runNow(minAgeMs);
   }
 
   private async sweepOnce(minAgeMs: number): Promise<void> {

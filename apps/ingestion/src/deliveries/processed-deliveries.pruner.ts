@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '@callboard/config';
+import { PeriodicTask } from '@callboard/observability';
 import type { IngestionConfig } from '../ingestion.config';
 import { ProcessedDeliveriesRepository } from './processed-deliveries.repository';
 
@@ -18,8 +19,7 @@ export function pruneCutoff(now: Date, retentionDays: number): Date {
 @Injectable()
 export class ProcessedDeliveriesPruner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ProcessedDeliveriesPruner.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task = new PeriodicTask((now?: Date) => this.pruneOnce(now ?? new Date()));
 
   constructor(
     private readonly processed: ProcessedDeliveriesRepository,
@@ -29,19 +29,16 @@ export class ProcessedDeliveriesPruner implements OnApplicationBootstrap, OnAppl
   onApplicationBootstrap(): void {
     // Not awaited: a large collection must not hold up accepting webhooks.
     void this.prune();
-    this.timer = setInterval(() => void this.prune(), this.config.INGESTION_DEDUP_PRUNE_INTERVAL_MS);
-    this.timer.unref();
+    this.task.schedule(this.config.INGESTION_DEDUP_PRUNE_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pruning run; resolves with the number of records removed (0 when it failed). */
-  prune(now = new Date()): Promise<number> {
-    this.running ??= this.pruneOnce(now).finally(() => (this.running = undefined));
-    return this.running;
+  prune(now?: Date): Promise<number> {
+    return this.task.runNow(now);
   }
 
   private async pruneOnce(now: Date): Promise<number> {

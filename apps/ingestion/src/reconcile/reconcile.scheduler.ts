@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG } from '@callboard/config';
+import { PeriodicTask } from '@callboard/observability';
 import type { IngestionConfig } from '../ingestion.config';
 import { ReconcileUseCase } from './reconcile.use-case';
 
@@ -12,8 +13,12 @@ import { ReconcileUseCase } from './reconcile.use-case';
 @Injectable()
 export class ReconcileScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReconcileScheduler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly task = new PeriodicTask(() =>
+    this.reconcile
+      .everything(`reconcile:${randomUUID()}`)
+      .then((outcome) => this.logger.log({ msg: 'scheduled reconciliation done', ...outcome, failures: outcome.failures.length }))
+      .catch((err: unknown) => this.logger.error({ msg: 'scheduled reconciliation failed; the next run tries again', err })),
+  );
 
   constructor(
     private readonly reconcile: ReconcileUseCase,
@@ -21,25 +26,10 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    const minutes = this.config.RECONCILE_INTERVAL_MINUTES;
-    if (minutes === 0) return;
-    this.timer = setInterval(() => void this.runOnce(), minutes * 60_000);
-    this.timer.unref();
+    this.task.schedule(this.config.RECONCILE_INTERVAL_MINUTES * 60_000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private runOnce(): Promise<void> {
-    this.running ??= this.reconcile
-      .everything(`reconcile:${randomUUID()}`)
-      .then((outcome) => this.logger.log({ msg: 'scheduled reconciliation done', ...outcome, failures: outcome.failures.length }))
-      .catch((err: unknown) => this.logger.error({ msg: 'scheduled reconciliation failed; the next run tries again', err }))
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }
