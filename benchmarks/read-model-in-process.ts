@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatalogIndex, CatalogQueries, filterParamsToPredicate } from '@callboard/catalog-index';
 import type { Entity } from '@callboard/entity-model';
+import { JsonBody } from '../apps/query/src/http/json-body';
 import { DEFAULT_SEED, generateCatalog, Random } from '../tools/synthetic-catalog/src';
 import { numberArgument, stringArgument } from './support/arguments';
 import { projectInMemory } from './support/direct-loader';
@@ -26,7 +27,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 function heapAfterGc(): { heap: number; external: number; rss: number } {
   for (let i = 0; i < 3; i++) gc?.();
   const usage = process.memoryUsage();
-  return { heap: usage.heapUsed, external: usage.external + usage.arrayBuffers, rss: usage.rss };
+  return { heap: usage.heapUsed, external: usage.arrayBuffers, rss: usage.rss };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -78,25 +79,25 @@ async function main(): Promise<void> {
   const queries = new CatalogQueries(index);
   const after = heapAfterGc();
   console.log(
-    `${index.size} entities loaded in ${(loadMs / 1000).toFixed(1)} s; heap after GC ${mb(after.heap)}: ${mb(jsonBytes)} of entity JSON + ${mb(after.heap - before.heap)} of index ` +
-      `(external+arrayBuffers ${mb(after.external)}, rss ${mb(after.rss)})`,
+    `${index.size} entities (${mb(jsonBytes)} of JSON) loaded in ${(loadMs / 1000).toFixed(1)} s; after GC: heap ${mb(after.heap)} ` +
+      `(${mb(after.heap - before.heap)} more than before the load), array buffers outside the heap ${mb(after.external)}, rss ${mb(after.rss)}`,
   );
 
-  const render = (ids: Array<number | null>) => ids.map((id) => (id === null ? 'null' : index.get(id)!.json)).join(',');
+  const items = (ids: Array<number | null>) => ids.map((id) => (id === null ? 'null' : index.get(id)!.text));
   const serviceFilter = filterParamsToPredicate(['kind=component,spec.type=service']);
   const componentFilter = filterParamsToPredicate(['kind=component']);
   let i = 0;
   const operations: Record<string, () => number> = {
     'by-query': () => {
       const page = queries.queryEntities({ query: serviceFilter, orderFields: [{ field: 'metadata.name', order: 'asc' }], limit: 50 });
-      return `{"items":[${render(page.ids)}],"totalItems":${page.totalItems},"pageInfo":${JSON.stringify({ nextCursor: page.nextCursor })}}`.length;
+      return new JsonBody().text('{"items":').array(items(page.ids)).text(`,"totalItems":${page.totalItems},"pageInfo":${JSON.stringify({ nextCursor: page.nextCursor })}}`).toBuffer().length;
     },
-    'by-name': () => index.getByRef(`component:default/${names[i++ % names.length]}`)!.json.length,
-    'by-refs': () => `{"items":[${render(queries.byRefs(refSets[i++ % refSets.length], undefined))}]}`.length,
+    'by-name': () => index.getByRef(`component:default/${names[i++ % names.length]}`)!.text.length,
+    'by-refs': () => new JsonBody().text('{"items":').array(items(queries.byRefs(refSets[i++ % refSets.length], undefined))).text('}').toBuffer().length,
     facets: () => JSON.stringify({ facets: queries.facets(['spec.type'], componentFilter) }).length,
     'full-text': () => {
       const page = queries.queryEntities({ fullTextFilter: { term: terms[i++ % terms.length], fields: ['metadata.name', 'metadata.title'] }, limit: 50 });
-      return `{"items":[${render(page.ids)}],"totalItems":${page.totalItems},"pageInfo":${JSON.stringify({ nextCursor: page.nextCursor })}}`.length;
+      return new JsonBody().text('{"items":').array(items(page.ids)).text(`,"totalItems":${page.totalItems},"pageInfo":${JSON.stringify({ nextCursor: page.nextCursor })}}`).toBuffer().length;
     },
   };
   for (const [name, operation] of Object.entries(operations)) {

@@ -6,14 +6,26 @@ import { Posting, PostingStore } from './posting';
 // Postings at least this large are kept as bitmaps between queries.
 const LARGE_POSTING = 512;
 
-/** One served entity as the index keeps it: its JSON text is what the API sends. */
-export interface IndexedEntity {
-  id: number;
-  /** Lowercased entity ref. */
-  ref: string;
-  uid: string;
-  etag: string;
-  json: string;
+/**
+ * One served entity as the index keeps it: its JSON text, as UTF-8 bytes, is what the API
+ * sends. Bytes rather than a string: they live outside the V8 heap, so 100,000 entities' JSON
+ * (~170 MB) is neither marked nor moved by the garbage collector, and responses are assembled
+ * by copying bytes instead of concatenating strings.
+ */
+export class IndexedEntity {
+  constructor(
+    readonly id: number,
+    /** Lowercased entity ref. */
+    readonly ref: string,
+    readonly uid: string,
+    readonly etag: string,
+    readonly text: Buffer,
+  ) {}
+
+  /** The JSON text as a string (decoded on each call: for the less frequent paths). */
+  get json(): string {
+    return this.text.toString('utf8');
+  }
 }
 
 /** The search rows of one key (Backstage's `search` table, grouped by key). */
@@ -76,7 +88,7 @@ export class CatalogIndex {
     const id = existingId ?? this.allocateId();
     const previous = this.slots[id];
     if (previous && previous.uid !== uid) this.byUid.delete(previous.uid);
-    this.slots[id] = { id, ref, uid, etag: entity.metadata.etag ?? '', json };
+    this.slots[id] = new IndexedEntity(id, ref, uid, entity.metadata.etag ?? '', Buffer.from(json, 'utf8'));
     this.byRef.set(ref, id);
     if (uid) this.byUid.set(uid, id);
     this.liveIds.add(id);
