@@ -5,8 +5,7 @@
  * scenarios, rendered as the query service renders them. For iterating on libs/catalog-index
  * before confirming with `npm run bench:query`.
  *
- *   npm run build && tsc -p tsconfig.bench.json && tsc-alias -p tsconfig.bench.json
- *   node --expose-gc dist/benchmarks/read-model-in-process.js [--entities 100000] [--iterations 2000]
+ *   npm run bench:read-model [-- --entities 100000 --iterations 2000]
  *
  * The served JSON of a dataset is cached under os.tmpdir() (keyed by seed and size), so later
  * runs skip the projection.
