@@ -1,19 +1,31 @@
 import { buildSearchPairs, Entity, entityRefOf, SearchPair } from '@callboard/entity-model';
 import { IdBitmap } from './id-bitmap';
 import { LocationRegistry, originLocationOf } from './location-registry';
-import { Posting, postingAdd, postingRemove, postingSize } from './posting';
+import { Posting, PostingStore } from './posting';
 
 // Postings at least this large are kept as bitmaps between queries.
 const LARGE_POSTING = 512;
 
-/** One served entity as the index keeps it: its JSON text is what the API sends. */
-export interface IndexedEntity {
-  id: number;
-  /** Lowercased entity ref. */
-  ref: string;
-  uid: string;
-  etag: string;
-  json: string;
+/**
+ * One served entity as the index keeps it: its JSON text, as UTF-8 bytes, is what the API
+ * sends. Bytes rather than a string: they live outside the V8 heap, so 100,000 entities' JSON
+ * (~170 MB) is neither marked nor moved by the garbage collector, and responses are assembled
+ * by copying bytes instead of concatenating strings.
+ */
+export class IndexedEntity {
+  constructor(
+    readonly id: number,
+    /** Lowercased entity ref. */
+    readonly ref: string,
+    readonly uid: string,
+    readonly etag: string,
+    readonly text: Buffer,
+  ) {}
+
+  /** The JSON text as a string (decoded on each call: for the less frequent paths). */
+  get json(): string {
+    return this.text.toString('utf8');
+  }
 }
 
 /** The search rows of one key (Backstage's `search` table, grouped by key). */
@@ -26,9 +38,9 @@ export interface KeyPostings {
    * Values some entity wrote in another case than lowercase: facets report values as written
    * (Backstage's `original_value`), filters compare them lowercased. A string when every
    * holder wrote the same spelling (the common case: one title, one entity), else spelling →
-   * entities.
+   * entities. Undefined while every value of the key is lowercase (most keys).
    */
-  originals: Map<string, string | Map<string, Posting>>;
+  originals: Map<string, string | Map<string, Posting>> | undefined;
   /** Bumped on every change of this key's rows, so derived orderings know they are stale. */
   version: number;
 }
@@ -44,6 +56,8 @@ export class CatalogIndex {
   private readonly slots: Array<IndexedEntity | undefined> = [];
   private readonly freeIds: number[] = [];
   private readonly keyPostings = new Map<string, KeyPostings>();
+  /** The id lists of values shared by several entities; postings in KeyPostings point into it. */
+  readonly postings = new PostingStore();
   /** The catalog files the served entities come from (`/locations`). */
   readonly locations = new LocationRegistry();
   private liveIds = new IdBitmap(1024);
@@ -74,7 +88,7 @@ export class CatalogIndex {
     const id = existingId ?? this.allocateId();
     const previous = this.slots[id];
     if (previous && previous.uid !== uid) this.byUid.delete(previous.uid);
-    this.slots[id] = { id, ref, uid, etag: entity.metadata.etag ?? '', json };
+    this.slots[id] = new IndexedEntity(id, ref, uid, entity.metadata.etag ?? '', Buffer.from(json, 'utf8'));
     this.byRef.set(ref, id);
     if (uid) this.byUid.set(uid, id);
     this.liveIds.add(id);
@@ -124,7 +138,7 @@ export class CatalogIndex {
 
   /** The ids of a posting as a bitmap over the whole index. */
   bitmapOf(posting: Posting | undefined): IdBitmap {
-    return new IdBitmap(this.capacity).addPosting(posting);
+    return this.postings.addTo(new IdBitmap(this.capacity), posting);
   }
 
   /**
@@ -134,14 +148,14 @@ export class CatalogIndex {
   valueBitmap(key: string, value: string): IdBitmap {
     const postings = this.keyPostings.get(key);
     const posting = postings?.values.get(value);
-    if (!postings || postingSize(posting) < LARGE_POSTING) return this.bitmapOf(posting);
+    if (!postings || this.postings.size(posting) < LARGE_POSTING) return this.bitmapOf(posting);
     return this.cachedBitmap(`${key}\u0000${value}`, postings.version, posting);
   }
 
   /** The entities with any row for the key (`$exists`); shared and cached like valueBitmap. */
   holdersBitmap(key: string): IdBitmap {
     const postings = this.keyPostings.get(key);
-    if (!postings || postingSize(postings.holders) < LARGE_POSTING) return this.bitmapOf(postings?.holders);
+    if (!postings || this.postings.size(postings.holders) < LARGE_POSTING) return this.bitmapOf(postings?.holders);
     return this.cachedBitmap(`${key}\u0001`, postings.version, postings.holders);
   }
 
@@ -168,31 +182,32 @@ export class CatalogIndex {
   }
 
   private addRow(id: number, { k, v, o }: SearchPair): void {
+    const store = this.postings;
     let postings = this.keyPostings.get(k);
     if (!postings) {
-      postings = { holders: undefined, values: new Map(), originals: new Map(), version: 0 };
+      postings = { holders: undefined, values: new Map(), originals: undefined, version: 0 };
       this.keyPostings.set(k, postings);
     }
     postings.version++;
-    postings.holders = postingAdd(postings.holders, id);
+    postings.holders = store.add(postings.holders, id);
     if (v === null || o === null) return;
     const before = postings.values.get(v);
-    const spelled = postings.originals.get(v);
-    const copy = (posting: Posting): Posting => (posting instanceof Set ? new Set(posting) : posting);
+    const spelled = postings.originals?.get(v);
     if (before === undefined) {
-      if (o !== v) postings.originals.set(v, o);
+      if (o !== v) (postings.originals ??= new Map()).set(v, o);
     } else if (spelled instanceof Map) {
-      spelled.set(o, postingAdd(spelled.get(o), id));
+      spelled.set(o, store.add(spelled.get(o), id));
     } else if ((spelled ?? v) !== o) {
       // A second spelling: from now on each spelling keeps its own entities.
-      postings.originals.set(v, new Map<string, Posting>([[spelled ?? v, copy(before)], [o, id]]));
+      (postings.originals ??= new Map()).set(v, new Map<string, Posting>([[spelled ?? v, store.copy(before)], [o, id]]));
     }
-    postings.values.set(v, postingAdd(before, id));
+    postings.values.set(v, store.add(before, id));
   }
 
   private removeRows(id: number): void {
     const slot = this.slots[id];
     if (!slot) return;
+    const store = this.postings;
     const entity = JSON.parse(slot.json) as Entity;
     const origin = originLocationOf(entity);
     if (origin) this.locations.release(origin.type, origin.target);
@@ -200,26 +215,29 @@ export class CatalogIndex {
       const postings = this.keyPostings.get(k);
       if (!postings) continue;
       postings.version++;
-      postings.holders = postingRemove(postings.holders, id);
+      postings.holders = store.remove(postings.holders, id);
       if (v !== null && o !== null) {
-        const remaining = postingRemove(postings.values.get(v), id);
+        const remaining = store.remove(postings.values.get(v), id);
         if (remaining === undefined) postings.values.delete(v);
         else postings.values.set(v, remaining);
-        const spelled = postings.originals.get(v);
+        const spelled = postings.originals?.get(v);
         if (remaining === undefined) {
-          postings.originals.delete(v);
+          if (spelled instanceof Map) for (const variant of spelled.values()) store.release(variant);
+          postings.originals?.delete(v);
         } else if (spelled instanceof Map) {
-          const left = postingRemove(spelled.get(o), id);
+          const left = store.remove(spelled.get(o), id);
           if (left === undefined) spelled.delete(o);
           else spelled.set(o, left);
           if (spelled.size === 1) {
-            const [only] = spelled.keys();
-            if (only === v) postings.originals.delete(v);
-            else postings.originals.set(v, only);
+            const [[only, last]] = spelled;
+            store.release(last);
+            if (only === v) postings.originals!.delete(v);
+            else postings.originals!.set(v, only);
           }
         }
+        if (postings.originals?.size === 0) postings.originals = undefined;
       }
-      if (postingSize(postings.holders) === 0) this.keyPostings.delete(k);
+      if (postings.holders === undefined) this.keyPostings.delete(k);
     }
   }
 }

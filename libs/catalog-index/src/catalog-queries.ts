@@ -2,7 +2,6 @@ import type { CatalogIndex } from './catalog-index';
 import { evaluatePredicate, FilterPredicate } from './entity-predicate';
 import { FullTextMatcher, likeContains } from './full-text';
 import { IdBitmap } from './id-bitmap';
-import { Posting, postingIds } from './posting';
 import { encodeCursor, FullTextFilter, OrderField, QueryCursor } from './query-cursor';
 import { lowerBound, SortedRows, SortedRowsCache, upperBound } from './sorted-rows';
 
@@ -169,24 +168,17 @@ export class CatalogQueries {
       const postings = this.index.key(facet.toLowerCase());
       const counts: FacetCount[] = [];
       for (const [value, posting] of postings?.values ?? []) {
-        const spelled = postings!.originals.get(value);
+        const spelled = postings!.originals?.get(value);
         if (spelled instanceof Map) {
-          for (const [original, variantPosting] of spelled) pushCount(counts, original, this.countIn(variantPosting, candidates));
+          for (const [original, variantPosting] of spelled) pushCount(counts, original, this.index.postings.countIn(variantPosting, candidates));
         } else {
-          pushCount(counts, spelled ?? value, this.countIn(posting, candidates));
+          pushCount(counts, spelled ?? value, this.index.postings.countIn(posting, candidates));
         }
       }
       counts.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
       result[facet] = counts;
     }
     return result;
-  }
-
-  private countIn(posting: Posting, candidates: IdBitmap): number {
-    if (typeof posting === 'number') return candidates.has(posting) ? 1 : 0;
-    let count = 0;
-    for (const id of posting) if (candidates.has(id)) count++;
-    return count;
   }
 
   private walk(
@@ -234,7 +226,7 @@ export class CatalogQueries {
     const withValue: Row[] = [];
     const seen = new IdBitmap(this.index.capacity);
     for (const [value, posting] of rows?.values ?? []) {
-      for (const id of postingIds(posting)) {
+      for (const id of this.index.postings.ids(posting)) {
         if (!candidates.has(id)) continue;
         withValue.push({ id, value, uid: this.index.get(id)!.uid });
         seen.add(id);
@@ -252,7 +244,7 @@ export class CatalogQueries {
     const valuesByField = order.map(({ field }) => {
       const byId = new Map<number, string[]>();
       for (const [value, posting] of this.index.key(field)?.values ?? []) {
-        for (const id of postingIds(posting)) byId.set(id, [...(byId.get(id) ?? []), value]);
+        for (const id of this.index.postings.ids(posting)) byId.set(id, [...(byId.get(id) ?? []), value]);
       }
       return byId;
     });

@@ -110,7 +110,7 @@ class PredicateEvaluator {
     const postings = this.index.key(key);
     const result = this.none();
     if (!postings) return result;
-    for (const value of values) result.addPosting(postings.values.get(lower(value)));
+    for (const value of values) this.index.postings.addTo(result, postings.values.get(lower(value)));
     return result;
   }
 
@@ -126,7 +126,7 @@ class PredicateEvaluator {
       const prefix = String(value.$hasPrefix).toLowerCase();
       const result = this.none();
       for (const [candidate, posting] of this.index.key(key)?.values ?? []) {
-        if (candidate.startsWith(prefix)) result.addPosting(posting);
+        if (candidate.startsWith(prefix)) this.index.postings.addTo(result, posting);
       }
       return result;
     }

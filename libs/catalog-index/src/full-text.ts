@@ -22,7 +22,7 @@ interface JoinedValues {
   /** Every distinct value of the key, NUL-separated, so one indexOf scans them all. */
   text: string;
   starts: Int32Array;
-  postings: Posting[];
+  postings: Int32Array;
 }
 
 const SEPARATOR = '\u0000';
@@ -68,7 +68,7 @@ export class FullTextMatcher {
     const test = likeContains(lowered);
     for (const key of keys) {
       if (plain) this.matchPlain(key, lowered, result);
-      else for (const [value, posting] of this.index.key(key)?.values ?? []) if (test(value)) result.addPosting(posting);
+      else for (const [value, posting] of this.index.key(key)?.values ?? []) if (test(value)) this.index.postings.addTo(result, posting);
     }
     return result;
   }
@@ -79,7 +79,7 @@ export class FullTextMatcher {
     let position = joined.text.indexOf(term);
     while (position !== -1) {
       const i = lastStartAtOrBefore(joined.starts, position);
-      result.addPosting(joined.postings[i]);
+      this.index.postings.addTo(result, joined.postings[i]);
       const next = i + 1 < joined.starts.length ? joined.starts[i + 1] : joined.text.length;
       position = joined.text.indexOf(term, next);
     }
@@ -100,7 +100,7 @@ export class FullTextMatcher {
       list.push(posting);
       offset += value.length + SEPARATOR.length;
     }
-    const joined = { version: postings.version, text: parts.join(SEPARATOR), starts: Int32Array.from(starts), postings: list };
+    const joined = { version: postings.version, text: parts.join(SEPARATOR), starts: Int32Array.from(starts), postings: Int32Array.from(list) };
     this.joined.set(key, joined);
     return joined;
   }

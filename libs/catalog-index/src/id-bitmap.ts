@@ -1,5 +1,3 @@
-import type { Posting } from './posting';
-
 /**
  * A set of entity ids as a bitmap. Filters combine sets of tens of thousands of ids; AND/OR
  * over 100,000 ids is ~3,000 word operations this way, instead of a hash lookup per id.
@@ -23,14 +21,6 @@ export class IdBitmap {
 
   add(id: number): void {
     this.words[id >>> 5] |= 1 << (id & 31);
-  }
-
-  /** Adds every id of a posting; a plain loop, as it runs once per matching value. */
-  addPosting(posting: Posting | undefined): this {
-    if (posting === undefined) return this;
-    if (typeof posting === 'number') this.add(posting);
-    else for (const id of posting) this.add(id);
-    return this;
   }
 
   delete(id: number): void {

@@ -1,6 +1,5 @@
 import type { CatalogIndex } from './catalog-index';
 import { IdBitmap } from './id-bitmap';
-import { postingIds } from './posting';
 
 /**
  * The non-null search rows of one key, ordered by (value, uid) in code-point order: what
@@ -68,7 +67,7 @@ export class SortedRowsCache {
     const entries: Array<{ value: string; id: number; uid: string }> = [];
     const holders = new IdBitmap(this.index.capacity);
     for (const [value, posting] of this.index.key(key)?.values ?? []) {
-      for (const id of postingIds(posting)) {
+      for (const id of this.index.postings.ids(posting)) {
         entries.push({ value, id, uid: this.index.get(id)!.uid });
         holders.add(id);
       }

@@ -65,7 +65,7 @@ export class EntitiesController {
   byUid(@Param('uid') uid: string, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): void {
     RequestParams.none(query);
     const entity = this.getEntity.byUid(uid);
-    sendEntityText(req, res, entity.json, entity.etag);
+    sendEntityText(req, res, entity.text, entity.etag);
   }
 
   @Get('entities/by-name/:kind/:namespace/:name')
@@ -83,7 +83,7 @@ export class EntitiesController {
   ): void {
     RequestParams.none(query);
     const entity = this.getEntity.byName(new GetEntityByNameQuery(kind, namespace, name));
-    sendEntityText(req, res, entity.json, entity.etag);
+    sendEntityText(req, res, entity.text, entity.etag);
   }
 
   @Get('entities/by-name/:kind/:namespace/:name/ancestry')

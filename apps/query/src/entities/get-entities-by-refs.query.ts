@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FilterPredicate } from '@callboard/catalog-index';
 import { CatalogReadModel } from '../read-model/catalog-read-model';
+import { JsonBody } from '../http/json-body';
 import { entityText } from './entity-text';
 
 export class GetEntitiesByRefsQuery {
@@ -16,9 +17,9 @@ export class GetEntitiesByRefsQuery {
 export class GetEntitiesByRefs {
   constructor(private readonly readModel: CatalogReadModel) {}
 
-  execute(query: GetEntitiesByRefsQuery): string {
+  execute(query: GetEntitiesByRefsQuery): Buffer {
     const ids = this.readModel.queries.byRefs(query.entityRefs, query.filter);
     const items = ids.map((id) => (id === null ? 'null' : entityText(this.readModel.index.get(id)!, query.fields)));
-    return `{"items":[${items.join(',')}]}`;
+    return new JsonBody().text('{"items":').array(items).text('}').toBuffer();
   }
 }

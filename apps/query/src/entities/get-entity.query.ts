@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { IndexedEntity } from '@callboard/catalog-index';
 import { entityRefFromParts } from '@callboard/entity-model';
+import { JsonBody } from '../http/json-body';
 import { CatalogReadModel } from '../read-model/catalog-read-model';
 
 export class GetEntityByNameQuery {
@@ -33,10 +34,10 @@ export class GetEntity {
    * entities come straight from repository files, not from Location entities, so an entity is
    * its own root with no parents.
    */
-  ancestry(query: GetEntityByNameQuery): string {
+  ancestry(query: GetEntityByNameQuery): Buffer {
     const ref = entityRefFromParts(query.kind, query.namespace, query.name);
     const entity = this.readModel.index.getByRef(ref);
     if (!entity) throw new NotFoundException(`No such entity ${ref}`);
-    return `{"rootEntityRef":${JSON.stringify(entity.ref)},"items":[{"entity":${entity.json},"parentEntityRefs":[]}]}`;
+    return new JsonBody().text(`{"rootEntityRef":${JSON.stringify(entity.ref)},"items":[{"entity":`).bytes(entity.text).text(',"parentEntityRefs":[]}]}').toBuffer();
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { FilterPredicate, ListOrder, QueryInputError } from '@callboard/catalog-index';
 import { CatalogReadModel } from '../read-model/catalog-read-model';
-import { entityText, jsonArray } from './entity-text';
+import { JsonBody } from '../http/json-body';
+import { entityText } from './entity-text';
 
 export class ListEntitiesQuery {
   constructor(
@@ -13,7 +14,7 @@ export class ListEntitiesQuery {
 }
 
 export interface ListEntitiesResult {
-  body: string;
+  body: Buffer;
   /** Present when a next page exists: the `after` cursor that reaches it. */
   nextAfter?: string;
 }
@@ -43,7 +44,7 @@ export class ListEntities {
 
   execute(query: ListEntitiesQuery): ListEntitiesResult {
     const { index, queries } = this.readModel;
-    const render = (ids: number[]) => jsonArray(ids.map((id) => entityText(index.get(id)!, query.fields)));
+    const render = (ids: number[]) => new JsonBody().array(ids.map((id) => entityText(index.get(id)!, query.fields))).toBuffer();
     if (!query.paging) return { body: render(queries.listAll(query.filter, query.order)) };
 
     let { limit, offset } = query.paging;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CursorQuery, InitialQuery } from '@callboard/catalog-index';
 import { CatalogReadModel } from '../read-model/catalog-read-model';
+import { JsonBody } from '../http/json-body';
 import { entityText } from './entity-text';
 
 export class QueryEntitiesQuery {
@@ -16,10 +17,14 @@ export class QueryEntities {
   constructor(private readonly readModel: CatalogReadModel) {}
 
   /** The response JSON: `{ items, totalItems, pageInfo: { nextCursor?, prevCursor? } }`. */
-  execute(query: QueryEntitiesQuery): string {
+  execute(query: QueryEntitiesQuery): Buffer {
     const page = this.readModel.queries.queryEntities(query.request);
     const items = page.ids.map((id) => entityText(this.readModel.index.get(id)!, query.fields));
     const pageInfo = { nextCursor: page.nextCursor, prevCursor: page.prevCursor };
-    return `{"items":[${items.join(',')}],"totalItems":${page.totalItems},"pageInfo":${JSON.stringify(pageInfo)}}`;
+    return new JsonBody()
+      .text('{"items":')
+      .array(items)
+      .text(`,"totalItems":${page.totalItems},"pageInfo":${JSON.stringify(pageInfo)}}`)
+      .toBuffer();
   }
 }

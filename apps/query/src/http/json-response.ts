@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 
 /**
- * Sends JSON text built by splicing stored entity JSON, so a page of entities is never parsed
- * and re-serialised. Express adds a weak ETag and answers a matching If-None-Match with 304.
+ * Sends JSON built by splicing stored entity JSON, so a page of entities is never parsed and
+ * re-serialised. Express adds a weak ETag and answers a matching If-None-Match with 304.
  */
-export function sendJsonText(res: Response, text: string): void {
-  res.type('application/json; charset=utf-8').send(text);
+export function sendJsonText(res: Response, body: string | Buffer): void {
+  res.type('application/json; charset=utf-8').send(body);
 }
 
 /** RFC 9110 weak comparison of If-None-Match against the current entity tag. */
@@ -21,7 +21,7 @@ function noneMatchHits(header: string | undefined, tag: string): boolean {
  * ignores If-None-Match on requests carrying `Cache-Control: no-cache`, which fetch() adds to
  * every conditional request.
  */
-export function sendEntityText(req: Request, res: Response, json: string, etag: string): void {
+export function sendEntityText(req: Request, res: Response, json: string | Buffer, etag: string): void {
   if (etag) res.setHeader('ETag', `"${etag}"`);
   if (etag && noneMatchHits(req.headers['if-none-match'], `"${etag}"`)) {
     res.status(304).end();
