@@ -12,7 +12,8 @@
  * 3, smoke 0.5), --change-samples N (default 20, smoke 5), --only a,b (scenario names),
  * --change-timeout SECONDS (per change, default 120, smoke 30; sampling stops at the first
  * change not visible by then), --log-level L (services' LOG_LEVEL, default warn),
- * --keep-running (leave the engines up), --reload (drop this dataset and load it again).
+ * --keep-running (leave the engines up), --reload (drop this dataset and load it again),
+ * --query-trace-gc (run the query service with --trace-gc and print each scenario's GC pauses).
  *
  * Engines: KAFKA_BROKERS and MONGODB_URI if set, else the benchmark's own local stack (see
  * benchmarks/support/bench-stack.ts), which keeps loaded datasets so the next run skips
@@ -327,6 +328,7 @@ async function main(): Promise<void> {
   const changeTimeoutMs = numberArgument('change-timeout', smoke ? 30 : 120) * 1000;
   const queryHeapMb = numberArgument('query-heap-mb', 768);
   const querySemiSpaceMb = numberArgument('query-semi-space-mb', 0);
+  const traceGc = flag('query-trace-gc');
   const seed = stringArgument('seed', DEFAULT_SEED);
   const method = stringArgument('load', 'direct');
   const logLevelName = stringArgument('log-level', 'warn');
@@ -354,7 +356,7 @@ async function main(): Promise<void> {
     const serviceEnv = { ...target.serviceEnv, LOG_LEVEL: logLevelName, NODE_ENV: 'production' };
     const queryStarted = performance.now();
     // As docker-compose.yml runs it: a heap cap keeps V8 from growing the heap with garbage.
-    const query = await spawnService('query', { ...serviceEnv, NODE_OPTIONS: `--max-old-space-size=${queryHeapMb}${querySemiSpaceMb ? ` --max-semi-space-size=${querySemiSpaceMb}` : ''}` }, { readyTimeoutMs: 20 * 60_000 });
+    const query = await spawnService('query', { ...serviceEnv, NODE_OPTIONS: `--max-old-space-size=${queryHeapMb}${querySemiSpaceMb ? ` --max-semi-space-size=${querySemiSpaceMb}` : ''}` }, { readyTimeoutMs: 20 * 60_000, nodeFlags: traceGc ? ['--trace-gc'] : [] });
     services.push(query);
     const memory = new MemorySampler(query.pid);
     const readySeconds = (performance.now() - queryStarted) / 1000;
@@ -368,8 +370,10 @@ async function main(): Promise<void> {
     const results: ScenarioResult[] = [];
     for (const scenario of scenarios(catalog).filter((s) => only.length === 0 || only.includes(s.name))) {
       log(`${scenario.name}: ${connections} connections, ${duration} s (+${warmup} s warm-up)`);
+      const outputBefore = query.output().length;
       try {
         const result = await runScenario(query.url, scenario, { connections, duration, warmup });
+        if (traceGc) log(`${scenario.name}: ${summariseGcTrace(query.output().slice(outputBefore))}`);
         memory.sample();
         result.rssAfter = memory.current;
         result.hwmAfter = memory.hwm;
@@ -459,3 +463,17 @@ main().catch((err) => {
   console.error(`benchmark failed: ${(err as Error).stack ?? err}`);
   process.exit(1);
 });
+
+/** Counts and pause times of the collections `--trace-gc` printed (warm-up included). */
+function summariseGcTrace(trace: string): string {
+  const pauses = new Map<string, number[]>();
+  for (const match of trace.matchAll(/ms: (Scavenge|Mark-Compact|Minor Mark-Compact|Mark-sweep)\b.*?MB, ([\d.]+) \/ [\d.]+ ms/g)) {
+    const list = pauses.get(match[1]) ?? [];
+    list.push(Number(match[2]));
+    pauses.set(match[1], list);
+  }
+  if (pauses.size === 0) return 'no collections traced';
+  return [...pauses]
+    .map(([kind, ms]) => `${ms.length} ${kind} (max ${Math.max(...ms).toFixed(1)} ms, total ${ms.reduce((a, b) => a + b, 0).toFixed(0)} ms)`)
+    .join(', ');
+}

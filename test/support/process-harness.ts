@@ -39,10 +39,11 @@ export interface ServiceProcess {
 export async function spawnService(
   app: 'ingestion' | 'catalog' | 'query',
   env: Record<string, string>,
-  options: { readyTimeoutMs?: number } = {},
+  options: { readyTimeoutMs?: number; nodeFlags?: readonly string[] } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'dist/apps', app, 'src/main.js')], {
+  // Flags such as --trace-gc are refused in NODE_OPTIONS: they go on the command line.
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), path.join(repoRoot, 'dist/apps', app, 'src/main.js')], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -52,11 +53,17 @@ export async function spawnService(
   const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}:\n${output}`);
-      const response = await fetch(`${url}/health`);
-      return response.status === 200 ? true : undefined;
-    }, options.readyTimeoutMs ?? 60000, 200);
+    // A service that exits while starting fails the wait at once, not at its timeout.
+    const died = exited.then((code) => Promise.reject(new Error(`${app} exited with ${code}:\n${output.slice(-3000)}`)));
+    // Handled here, so a later normal exit is no unhandled rejection.
+    died.catch(() => undefined);
+    await Promise.race([
+      died,
+      eventually(async () => {
+        const response = await fetch(`${url}/health`);
+        return response.status === 200 ? true : undefined;
+      }, options.readyTimeoutMs ?? 60000, 200),
+    ]);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`${app} did not become healthy: ${(err as Error).message}\n${output.slice(-3000)}`);

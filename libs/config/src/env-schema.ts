@@ -12,14 +12,23 @@ const brokerList = z
   .transform((value) => value.split(',').map((b) => b.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port')).min(1, 'at least one broker'));
 
+/** `true` / `false`, as environment variables spell booleans. */
+export const booleanFlag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback)
+    .transform((v) => v === 'true');
+
 export const serviceEnv = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Human-readable logs for a terminal; JSON lines otherwise. */
-  LOG_PRETTY: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  LOG_PRETTY: booleanFlag('false'),
+  /**
+   * One log line per HTTP request (pino-http). Off, a request costs no per-request logger (the
+   * query service's read API at thousands of requests a second); errors are still logged.
+   */
+  HTTP_REQUEST_LOGS: booleanFlag('true'),
   HOST: z.string().min(1).default('127.0.0.1'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600000).default(25000),
 };

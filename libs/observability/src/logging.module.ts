@@ -1,10 +1,11 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG } from '@callboard/config';
 
 interface LoggingSettings {
   LOG_LEVEL: string;
   LOG_PRETTY: boolean;
+  HTTP_REQUEST_LOGS: boolean;
 }
 
 /** Structured JSON logs (pino) for every service, with the service name on each line. */
@@ -17,6 +18,8 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (settings: LoggingSettings) => ({
+            // Without request logs the middleware is bound to /health alone, whose lines are ignored below.
+            ...(settings.HTTP_REQUEST_LOGS ? {} : { forRoutes: [{ path: 'health', method: RequestMethod.GET }] }),
             pinoHttp: {
               level: settings.LOG_LEVEL,
               base: { service },
