@@ -23,7 +23,7 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
-import { entityEventV1Schema, TOPICS } from '@callboard/contracts';
+import { CATALOG_CHANGE_WRITTEN_AT_HEADER, entityEventV1Schema, TOPICS } from '@callboard/contracts';
 import { EventPublisher, kafkaClientConfig, topicName } from '@callboard/kafka';
 import { DEFAULT_SEED, generateCatalog, Random, SyntheticCatalog, SyntheticEntity, upsertEventOf } from '../tools/synthetic-catalog/src';
 import { ServiceProcess, spawnService } from '../test/support/process-harness';
@@ -245,8 +245,8 @@ async function changeVisibility(
   const kafka = new Kafka({ ...kafkaClientConfig(settings, 'bench-changes'), logLevel: logLevel.NOTHING });
   const publisher = new EventPublisher(kafka);
   await publisher.connect();
-  // When the catalog recorded each change (the CloudEvent's time is set at its write), to
-  // measure write → readable apart from the projection's own time.
+  // When the catalog's write of each change was acknowledged (a header the catalog sets when it
+  // publishes right after its write), to measure write → readable apart from the projection.
   const writtenAt = new Map<string, number>();
   const publishedAt = new Map<string, number>();
   const changes = kafka.consumer({ groupId: `bench-changes-${Date.now()}` });
@@ -256,7 +256,8 @@ async function changeVisibility(
     eachMessage: async ({ message }) => {
       const event = JSON.parse(message.value?.toString('utf8') ?? '{}') as { time?: string; data?: { entityRef?: string; after?: { metadata?: { description?: string } } } };
       const description = event.data?.after?.metadata?.description;
-      if (description && event.time) writtenAt.set(description, Date.parse(event.time));
+      const written = message.headers?.[CATALOG_CHANGE_WRITTEN_AT_HEADER]?.toString();
+      if (description && written) writtenAt.set(description, Number(written));
       if (description) publishedAt.set(description, Number(message.timestamp));
     },
   });
@@ -435,7 +436,7 @@ async function main(): Promise<void> {
       const written = [...change.fromWrite].sort((a, b) => a - b);
       if (written.length) {
         lines.push(
-          `change visible after the catalog's write (change event time -> served by by-name, ~1 ms clock resolution), ${written.length} samples: min ${written[0].toFixed(0)} ms, median ${written[Math.floor(written.length / 2)].toFixed(0)} ms, max ${written[written.length - 1].toFixed(0)} ms; target max <= 1000 ms: ${written[written.length - 1] <= 1000 ? 'pass' : 'FAIL'}`,
+          `change visible after the catalog's write (write acknowledged -> served by by-name, ~1 ms clock resolution), ${written.length} samples: min ${written[0].toFixed(0)} ms, median ${written[Math.floor(written.length / 2)].toFixed(0)} ms, max ${written[written.length - 1].toFixed(0)} ms; target max <= 1000 ms: ${written[written.length - 1] <= 1000 ? 'pass' : 'FAIL'}`,
         );
       }
       const published = [...change.fromPublish].sort((a, b) => a - b);

@@ -1,4 +1,4 @@
-import type { EntityEventV1 } from '@callboard/contracts';
+import { CATALOG_CHANGE_WRITTEN_AT_HEADER, type EntityEventV1 } from '@callboard/contracts';
 import { catalogService } from '../../apps/catalog/src/catalog.service';
 import { queryService } from '../../apps/query/src/query.service';
 import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
@@ -106,6 +106,12 @@ describe('catalog semantics: relations, stitching, change events, history, confl
       data: { entityRef: 'component:default/mover', uid: mover.metadata.uid, before: { spec: { owner: 'team-a' } }, after: { spec: { owner: 'team-b' } } },
     });
     expect(moved.data.patch).toEqual(expect.arrayContaining([expect.objectContaining({ op: 'replace', path: '/spec/owner' })]));
+    // Published straight after its write, with the time that write was acknowledged: after the
+    // change was recorded, before this probe received it.
+    const movedMessage = p.changes.messages.filter((m) => m.key === 'component:default/mover').at(-1)!;
+    const writtenAt = Number(movedMessage.headers[CATALOG_CHANGE_WRITTEN_AT_HEADER]);
+    expect(writtenAt).toBeGreaterThanOrEqual(Date.parse(moved.time));
+    expect(writtenAt).toBeLessThanOrEqual(Date.now());
   });
 
   it('writes nothing and publishes nothing for an unchanged input', async () => {

@@ -22,6 +22,13 @@ const servedEntitySchema = z
   .catchall(z.unknown());
 
 /**
+ * Optional Kafka header on a catalog change: milliseconds since the epoch at which the catalog's
+ * write of that change was acknowledged by the database (absent when the event is published
+ * later, by the sweeper after a restart). Lets a subscriber measure write → visible.
+ */
+export const CATALOG_CHANGE_WRITTEN_AT_HEADER = 'callboard-written-at';
+
+/**
  * callboard.catalog-changes.v1 — every change of a served entity (including changes caused
  * only by re-stitching relations), as a CloudEvents 1.0 event in structured JSON mode.
  *

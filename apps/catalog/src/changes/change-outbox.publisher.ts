@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { catalogChangeV1Schema, CatalogChangeV1, TOPICS } from '@callboard/contracts';
+import { CATALOG_CHANGE_WRITTEN_AT_HEADER, catalogChangeV1Schema, CatalogChangeV1, TOPICS } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
 import { EventPublisher, topicName } from '@callboard/kafka';
 import type { CatalogConfig } from '../catalog.config';
@@ -25,9 +25,13 @@ export class ChangeOutboxPublisher {
     this.topic = topicName(config, TOPICS.catalogChanges);
   }
 
-  async flush(ref: string): Promise<number> {
-    const doc = await this.store.find(ref);
-    const pending = doc?.outbox ?? [];
+  /**
+   * `known`: the outbox as the caller's own read or write left it, to publish without reading
+   * the document again; `writtenAt` (when that write was acknowledged) travels with the last
+   * event as a header (CATALOG_CHANGE_WRITTEN_AT_HEADER), so consumers can measure write → visible.
+   */
+  async flush(ref: string, known?: { outbox: string[]; writtenAt?: number }): Promise<number> {
+    const pending = known ? known.outbox : ((await this.store.find(ref))?.outbox ?? []);
     if (pending.length === 0) return 0;
     if (this.config.CATALOG_FAILPOINT === 'kill-before-publish') {
       this.logger.warn({ msg: 'failpoint kill-before-publish: SIGKILL with the change written and not published', entityRef: ref });
@@ -41,7 +45,15 @@ export class ChangeOutboxPublisher {
     await this.publisher.publish(
       this.topic,
       catalogChangeV1Schema,
-      events.map((event) => ({ key: ref, value: event, headers: { 'ce-id': event.id, 'ce-type': event.type } })),
+      events.map((event, index) => ({
+        key: ref,
+        value: event,
+        headers: {
+          'ce-id': event.id,
+          'ce-type': event.type,
+          ...(known?.writtenAt !== undefined && index === events.length - 1 ? { [CATALOG_CHANGE_WRITTEN_AT_HEADER]: String(known.writtenAt) } : {}),
+        },
+      })),
     );
     if (this.config.CATALOG_FAILPOINT === 'kill-after-publish') {
       this.logger.warn({ msg: 'failpoint kill-after-publish: SIGKILL with the change published and still in the outbox', entityRef: ref });

@@ -33,7 +33,7 @@ export class PendingWorkRunner {
     // Each change is published as soon as it is written, so readers see the entity that
     // changed without waiting for its neighbours to be re-stitched (a removal's own change
     // first of all).
-    if (!pending.includes(ref)) await this.outbox.flush(ref);
+    if (!pending.includes(ref)) await this.outbox.flush(ref, { outbox: doc.outbox ?? [] });
     if (pending.length > 0) {
       const rows = doc.relationRows ?? [];
       const current = rows.map(decodeRelationRow);
@@ -42,8 +42,7 @@ export class PendingWorkRunner {
       await this.relations.applyDelta(ref, removed, current);
       const cause = causeOf(doc);
       for (const target of pending) {
-        await this.stitcher.stitch(target, cause);
-        await this.outbox.flush(target);
+        await this.outbox.flush(target, await this.stitcher.stitch(target, cause));
       }
       await this.store.finishStitching(ref, pending);
     }

@@ -8,6 +8,13 @@ import { RelationIndexRepository } from '../projection/relation-index.repository
 
 const MAX_ATTEMPTS = 8;
 
+export interface StitchResult {
+  /** Change events in the document's outbox after the stitch, oldest first. */
+  outbox: string[];
+  /** When the write of a changed entity (the outbox's last event) was acknowledged. */
+  writtenAt?: number;
+}
+
 /**
  * Stitching (Backstage's third step): the served entity is the processed input plus every
  * relation whose source it is, whoever emitted it. A changed result gets a new etag and a
@@ -21,17 +28,21 @@ export class EntityStitcher {
     @Inject(APP_CONFIG) private readonly config: CatalogConfig,
   ) {}
 
-  /** Returns true when the served entity changed. */
-  async stitch(ref: string, cause: ChangeCause): Promise<boolean> {
+  /**
+   * Returns the document's outbox as this stitch left it (`writtenAt` set when it wrote a
+   * change, the last event), so the caller can publish it without reading the document again:
+   * on FerretDB every read by `_id` scans the collection.
+   */
+  async stitch(ref: string, cause: ChangeCause): Promise<StitchResult> {
     for (let attempt = 1; ; attempt += 1) {
       const doc = await this.store.find(ref);
-      if (!doc || doc.deleted || !doc.processedJson) return false;
+      if (!doc || doc.deleted || !doc.processedJson) return { outbox: doc?.outbox ?? [] };
       const processed = JSON.parse(doc.processedJson) as Entity;
       const { entity, etag } = serveEntity(processed, doc.uid, stitchRelations(ref, await this.relations.rowsWithSource(ref)));
       if (etag === doc.etag) {
         try {
           await this.store.touch(ref, doc.revision);
-          return false;
+          return { outbox: doc.outbox ?? [] };
         } catch (err) {
           if (!(err instanceof ConcurrentWriteError) || attempt >= MAX_ATTEMPTS) throw err;
           continue;
@@ -47,9 +58,10 @@ export class EntityStitcher {
         after: entity,
         cause,
       });
+      const changeEvent = JSON.stringify(event);
       try {
-        await this.store.writeServed(ref, doc.revision, { entityJson: JSON.stringify(entity), etag, changeEvent: JSON.stringify(event) });
-        return true;
+        await this.store.writeServed(ref, doc.revision, { entityJson: JSON.stringify(entity), etag, changeEvent });
+        return { outbox: [...(doc.outbox ?? []), changeEvent], writtenAt: Date.now() };
       } catch (err) {
         if (!(err instanceof ConcurrentWriteError) || attempt >= MAX_ATTEMPTS) throw err;
       }
