@@ -397,7 +397,11 @@ async function main(): Promise<void> {
     if (changeSamples > 0) {
       log(`change visible within: starting the catalog service, then ${changeSamples} entity events, each polled by name until served`);
       try {
-        services.push(await spawnService('catalog', serviceEnv, { readyTimeoutMs: 120_000 }));
+        // On FerretDB the catalog's start-up sweep for unfinished work scans the entities
+        // collection (minutes at 100,000), and it is healthy only after it.
+        const catalogStarted = performance.now();
+        services.push(await spawnService('catalog', serviceEnv, { readyTimeoutMs: 20 * 60_000 }));
+        log(`catalog service ready in ${((performance.now() - catalogStarted) / 1000).toFixed(1)} s`);
         // Events a previous run left unapplied come first; measure from a caught-up catalog.
         const caughtUpBy = Date.now() + changeTimeoutMs;
         while (Date.now() < caughtUpBy && (await catalogLag(bench.engines, target)) > 0) await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -1,11 +1,13 @@
 import type { Entity } from '@callboard/entity-model';
-import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
+import { GitHubStandIn } from '@callboard/github-stand-in';
 import { catalogService } from '../../apps/catalog/src/catalog.service';
 import { ingestionService } from '../../apps/ingestion/src/ingestion.service';
 import { queryService } from '../../apps/query/src/query.service';
-import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
+import { isolatedEnv, RunningService, startService } from '../support/service-harness';
 import { TopicProbe } from '../support/topic-probe';
-import { webhookExample } from '../support/webhook-examples';
+import { catalogReader, webhookDeliverer } from '../support/catalog-reader';
+import { repositoryPayload as repositoryPayloadOf, webhookExample } from '../support/webhook-examples';
+import { componentFile } from '../factories/catalog-files';
 
 // The events and actions of docs/ingestion-events.md that github-repositories.int-spec.ts does
 // not cover: each starts from the real payload in @octokit/webhooks-examples (adapted to the
@@ -17,15 +19,7 @@ const ORG = 'acme';
 
 const example = webhookExample;
 
-const component = (name: string) => `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: ${name}
-spec:
-  type: service
-  lifecycle: production
-  owner: team-a
-`;
+const component = (name: string) => componentFile(name);
 
 describe('every repository-side event and action (docs/ingestion-events.md)', () => {
   const github = new GitHubStandIn({ installationTokenLifetimeMs: 60_000 });
@@ -73,34 +67,19 @@ describe('every repository-side event and action (docs/ingestion-events.md)', ()
     if (options.install !== false) github.addInstallationRepositories(installationId, [fullName]);
     return id;
   };
+  const accepted = webhookDeliverer(() => ingestion.url, SECRET);
   const deliver = async (event: string, payload: unknown) => {
-    const response = await sendWebhook({ url: `${ingestion.url}/webhooks/github`, secret: SECRET, event, payload });
-    expect(response.status).toBe(202);
+    const response = await accepted(event, payload);
     sent.push(response.deliveryId);
     return response;
   };
   /** The real `repository` payload of an action, describing the stand-in's repository as it is now. */
-  const repositoryPayload = (template: Record<string, unknown>, id: number, fullName: string, fields: Record<string, unknown> = {}, through = installationId): Record<string, unknown> => {
-    const [login, name] = fullName.split('/');
-    const repository = template.repository as Record<string, unknown>;
-    return {
-      ...template,
-      repository: { ...repository, id, name, full_name: fullName, html_url: `https://github.com/${fullName}`, owner: { ...(repository.owner as object), login }, default_branch: 'main', archived: false, ...fields },
-      installation: { id: through, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
-    };
-  };
-  const read = async (kind: string, name: string): Promise<Entity | null> => {
-    const response = await fetch(`${query.url}/api/catalog/entities/by-name/${kind}/default/${name}`);
-    if (response.status === 404) return null;
-    expect(response.status).toBe(200);
-    return (await response.json()) as Entity;
-  };
-  const served = (name: string, ready: (e: Entity) => boolean = () => true) =>
-    eventually(async () => {
-      const entity = await read('component', name);
-      return entity && ready(entity) ? entity : undefined;
-    });
-  const gone = (name: string) => eventually(async () => ((await read('component', name)) === null ? true : undefined));
+  const repositoryPayload = (template: Record<string, unknown>, id: number, fullName: string, fields: Record<string, unknown> = {}, through = installationId) =>
+    repositoryPayloadOf(template, { id, fullName, installationId: through, fields });
+  const catalog = catalogReader(() => query.url);
+  const read = catalog.read;
+  const served = (name: string, ready?: (e: Entity) => boolean) => catalog.served('component', name, ready);
+  const gone = (name: string) => catalog.gone('component', name);
   const managedBy = (entity: Entity) => entity.metadata.annotations?.['backstage.io/managed-by-location'];
   const treeReads = (fullName: string) => github.requests.filter((r) => r.path.startsWith(`/repos/${fullName}/git/trees/`));
 

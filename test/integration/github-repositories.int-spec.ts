@@ -1,11 +1,13 @@
 import type { Entity } from '@callboard/entity-model';
-import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
+import { GitHubStandIn } from '@callboard/github-stand-in';
 import { catalogService } from '../../apps/catalog/src/catalog.service';
 import { ingestionService } from '../../apps/ingestion/src/ingestion.service';
 import { reconcile } from '../../apps/ingestion/src/reconcile';
 import { queryService } from '../../apps/query/src/query.service';
 import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
-import { webhookExample } from '../support/webhook-examples';
+import { catalogReader, webhookDeliverer } from '../support/catalog-reader';
+import { repositoryPayload as repositoryPayloadOf, webhookExample } from '../support/webhook-examples';
+import { componentFile } from '../factories/catalog-files';
 
 // Repository lifecycle end to end: signed deliveries built from the real payloads in
 // @octokit/webhooks-examples → ingestion (as a GitHub App) → Kafka → catalog → FerretDB →
@@ -16,17 +18,7 @@ const ORG = 'acme';
 
 const example = webhookExample;
 
-const component = (name: string, extra: Record<string, unknown> = {}) =>
-  `apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata:
-  name: ${name}
-  description: ${JSON.stringify(extra.description ?? `the ${name} service`)}
-spec:
-  type: service
-  lifecycle: production
-  owner: team-a
-`;
+const component = (name: string, options: { description?: string } = {}) => componentFile(name, { description: options.description ?? `the ${name} service` });
 
 describe('repositories in the catalog: pushes, repository and installation events, refresh, reconciliation', () => {
   const github = new GitHubStandIn({ installationTokenLifetimeMs: 60_000 });
@@ -64,39 +56,17 @@ describe('repositories in the catalog: pushes, repository and installation event
     github.addInstallationRepositories(installationId, [`${ORG}/${name}`]);
     return id;
   };
-  const deliver = async (event: string, payload: unknown) => {
-    const response = await sendWebhook({ url: `${ingestion.url}/webhooks/github`, secret: SECRET, event, payload });
-    expect(response.status).toBe(202);
-    return response;
-  };
+  const deliver = webhookDeliverer(() => ingestion.url, SECRET);
   const pushCommit = async (repository: string, files: Record<string, string | null>) => {
     const commit = github.commit(`${ORG}/${repository}`, { files });
     await deliver('push', commit.payload);
     return commit;
   };
   /** The real `repository` payload of an action, describing the stand-in's repository as it is now. */
-  const repositoryPayload = (template: Record<string, unknown>, id: number, fullName: string, fields: Record<string, unknown> = {}): Record<string, unknown> => {
-    const [login, name] = fullName.split('/');
-    const repository = template.repository as Record<string, unknown>;
-    return {
-      ...template,
-      repository: { ...repository, id, name, full_name: fullName, html_url: `https://github.com/${fullName}`, owner: { ...(repository.owner as object), login }, default_branch: 'main', archived: false, ...fields },
-      installation: { id: installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
-    };
-  };
+  const repositoryPayload = (template: Record<string, unknown>, id: number, fullName: string, fields: Record<string, unknown> = {}) =>
+    repositoryPayloadOf(template, { id, fullName, installationId, fields });
 
-  const read = async (kind: string, name: string): Promise<Entity | null> => {
-    const response = await fetch(`${query.url}/api/catalog/entities/by-name/${kind}/default/${name}`);
-    if (response.status === 404) return null;
-    expect(response.status).toBe(200);
-    return (await response.json()) as Entity;
-  };
-  const served = (kind: string, name: string, ready: (e: Entity) => boolean = () => true) =>
-    eventually(async () => {
-      const entity = await read(kind, name);
-      return entity && ready(entity) ? entity : undefined;
-    });
-  const gone = (kind: string, name: string) => eventually(async () => ((await read(kind, name)) === null ? true : undefined));
+  const { read, served, gone } = catalogReader(() => query.url);
   const managedBy = (entity: Entity) => entity.metadata.annotations?.['backstage.io/managed-by-location'];
 
   it('reads a nested catalog file a push touched, with CATALOG_FILE_PATHS as a glob', async () => {

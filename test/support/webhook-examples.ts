@@ -14,3 +14,30 @@ export function webhookExample(event: string, action?: string, predicate: (e: Re
   if (!found) throw new Error(`@octokit/webhooks-examples has no ${event}${action ? `.${action}` : ''} example`);
   return structuredClone(found);
 }
+
+/**
+ * A real `repository`-shaped payload (`template`) made to describe a stand-in repository as it
+ * is now, delivered through installation `installationId`.
+ */
+export function repositoryPayload(
+  template: Record<string, unknown>,
+  target: { id: number; fullName: string; installationId: number; fields?: Record<string, unknown> },
+): Record<string, unknown> {
+  const [login, name] = target.fullName.split('/');
+  const repository = template.repository as Record<string, unknown>;
+  return {
+    ...template,
+    repository: {
+      ...repository,
+      id: target.id,
+      name,
+      full_name: target.fullName,
+      html_url: `https://github.com/${target.fullName}`,
+      owner: { ...(repository.owner as object), login },
+      default_branch: 'main',
+      archived: false,
+      ...target.fields,
+    },
+    installation: { id: target.installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
+  };
+}

@@ -10,6 +10,7 @@ import { ProcessedDeliveriesRepository } from '../src/deliveries/processed-deliv
 import { ingestionService } from '../src/ingestion.service';
 import { eventually, isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
+import { groupFile } from '../../../test/factories/catalog-files';
 
 const SECRET = 'reliability-secret';
 const TOKEN = 'ghs_reliability';
@@ -17,15 +18,7 @@ const MAX_ATTEMPTS = 3;
 const DAY_MS = 24 * 3600 * 1000;
 const REPLAY_CLI = join(__dirname, '../../../dist/tools/dlq-replay/src/main.js');
 
-const group = (name: string, description = name) => `apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata:
-  name: ${name}
-  description: ${description}
-spec:
-  type: team
-  children: []
-`;
+const group = (name: string, description = name) => groupFile(name, { description });
 
 interface DeadLetter {
   reason: string;

@@ -1,12 +1,13 @@
-import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
-import type { Entity } from '@callboard/entity-model';
+import { GitHubStandIn } from '@callboard/github-stand-in';
 import { catalogService } from '../../catalog/src/catalog.service';
 import { queryService } from '../../query/src/query.service';
 import { DeliveryRepairsRepository } from '../src/repairs/delivery-repairs.repository';
 import { ingestionService } from '../src/ingestion.service';
 import { eventually, isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
+import { catalogReader, webhookDeliverer } from '../../../test/support/catalog-reader';
 import { webhookExample } from '../../../test/support/webhook-examples';
+import { groupFile } from '../../../test/factories/catalog-files';
 
 // A delivery GitHub kept failing is parked; its state (the repository, the organisation's
 // people) is read again once GitHub answers, so the catalog converges without a replay.
@@ -15,15 +16,7 @@ const SECRET = 'repair-secret';
 const TOKEN = 'ghs_repair';
 const ORG = 'acme';
 
-const group = (name: string, description: string) => `apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata:
-  name: ${name}
-  description: ${description}
-spec:
-  type: team
-  children: []
-`;
+const group = (name: string, description: string) => groupFile(name, { description });
 
 describe('repairs of failed deliveries (ingestion, catalog and query services, GitHub stand-in)', () => {
   const github = new GitHubStandIn({ token: TOKEN });
@@ -31,7 +24,6 @@ describe('repairs of failed deliveries (ingestion, catalog and query services, G
   let catalog: RunningService;
   let query: RunningService;
   let deadLetters: TopicProbe;
-  let webhookUrl: string;
 
   beforeAll(async () => {
     const apiUrl = await github.start();
@@ -48,7 +40,6 @@ describe('repairs of failed deliveries (ingestion, catalog and query services, G
     ingestion = await startService(ingestionService, env);
     catalog = await startService(catalogService, env);
     query = await startService(queryService, env);
-    webhookUrl = `${ingestion.url}/webhooks/github`;
     deadLetters = await TopicProbe.start(env.KAFKA_BROKERS, `${env.KAFKA_TOPIC_PREFIX}callboard.github.deliveries.v1.dlq`);
   });
 
@@ -60,17 +51,9 @@ describe('repairs of failed deliveries (ingestion, catalog and query services, G
     await github.stop();
   });
 
-  const send = async (event: string, payload: unknown) => {
-    const response = await sendWebhook({ url: webhookUrl, secret: SECRET, event, payload });
-    expect(response.status).toBe(202);
-    return response.deliveryId;
-  };
-  const read = async (kind: string, name: string): Promise<Entity | null> => {
-    const response = await fetch(`${query.url}/api/catalog/entities/by-name/${kind}/default/${name}`);
-    if (response.status === 404) return null;
-    if (!response.ok) throw new Error(`query answered ${response.status}`);
-    return (await response.json()) as Entity;
-  };
+  const deliver = webhookDeliverer(() => ingestion.url, SECRET);
+  const send = async (event: string, payload: unknown) => (await deliver(event, payload)).deliveryId;
+  const { read } = catalogReader(() => query.url);
   const parked = (deliveryId: string) => deadLetters.waitFor((m) => m.json<{ deliveryId?: string }>().deliveryId === deliveryId, 1, 60_000);
   const pendingRepairs = () => ingestion.app.get(DeliveryRepairsRepository).pending();
 

@@ -2,20 +2,14 @@ import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
 import { ingestionService } from '../src/ingestion.service';
 import { isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
+import { groupFile } from '../../../test/factories/catalog-files';
 
 const SECRET = 'rotated-in-secret';
 const PREVIOUS_SECRET = 'rotated-out-secret';
 // Short enough that a test can outlive a token; long enough for one push to use one token.
 const TOKEN_LIFETIME_MS = 3000;
 
-const group = (name: string) => `apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata:
-  name: ${name}
-spec:
-  type: team
-  children: []
-`;
+const group = (name: string) => groupFile(name);
 
 describe('ingestion as a GitHub App (real Kafka, GitHub stand-in issuing installation tokens)', () => {
   // No static token: every read needs an installation token from a verified App JWT.

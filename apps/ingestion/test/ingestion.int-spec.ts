@@ -4,18 +4,12 @@ import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
 import { ingestionService } from '../src/ingestion.service';
 import { isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
+import { groupFile } from '../../../test/factories/catalog-files';
 
 const SECRET = 'ingestion-test-secret';
 const TOKEN = 'ghs_test_token';
 
-const group = (name: string, extra = '') => `apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata:
-  name: ${name}
-spec:
-  type: team
-  children: []${extra}
-`;
+const group = (name: string) => groupFile(name);
 
 describe('ingestion service (real Kafka, GitHub stand-in)', () => {
   const github = new GitHubStandIn({ token: TOKEN });

@@ -1,11 +1,12 @@
-import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
+import { GitHubStandIn } from '@callboard/github-stand-in';
 import type { Entity } from '@callboard/entity-model';
 import { catalogService } from '../../catalog/src/catalog.service';
 import { queryService } from '../../query/src/query.service';
 import { ingestionService } from '../src/ingestion.service';
 import { reconcile } from '../src/reconcile';
-import { eventually, isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
+import { isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
+import { catalogReader, webhookDeliverer } from '../../../test/support/catalog-reader';
 import { webhookExample } from '../../../test/support/webhook-examples';
 
 // Users and Groups follow the GitHub organisation: each test changes the stand-in's
@@ -39,7 +40,6 @@ describe('organisation people (organization, team and membership webhooks → Us
   let ingestion: RunningService;
   let catalog: RunningService;
   let query: RunningService;
-  let webhookUrl: string;
   let installationId: number;
   let orgId: number;
   let otherInstallationId: number;
@@ -73,7 +73,6 @@ describe('organisation people (organization, team and membership webhooks → Us
     catalog = await startService(catalogService, env);
     query = await startService(queryService, env);
     ingestion = await startService(ingestionService, env);
-    webhookUrl = `${ingestion.url}/webhooks/github`;
     deliveryDeadLetters = await TopicProbe.start(env.KAFKA_BROKERS, `${env.KAFKA_TOPIC_PREFIX}callboard.github.deliveries.v1.dlq`);
   });
 
@@ -85,22 +84,8 @@ describe('organisation people (organization, team and membership webhooks → Us
     await github.stop();
   });
 
-  const send = async (event: string, payload: unknown) => {
-    const response = await sendWebhook({ url: webhookUrl, secret: SECRET, event, payload });
-    expect(response.status).toBe(202);
-    return response;
-  };
-  const read = async (kind: string, name: string): Promise<Entity | null> => {
-    const response = await fetch(`${query.url}/api/catalog/entities/by-name/${kind}/default/${name}`);
-    if (response.status === 404) return null;
-    if (!response.ok) throw new Error(`query answered ${response.status}`);
-    return (await response.json()) as Entity;
-  };
-  const until = (kind: string, name: string, ok: (entity: Entity | null) => boolean) =>
-    eventually(async () => {
-      const entity = await read(kind, name);
-      return ok(entity) ? { entity } : undefined;
-    });
+  const send = webhookDeliverer(() => ingestion.url, SECRET);
+  const { read, until } = catalogReader(() => query.url);
   const relations = (entity: Entity | null) => (entity?.relations ?? []).map((r) => `${r.type} ${r.targetRef}`).sort();
   const ids = { get orgId() { return orgId; }, get installationId() { return installationId; } };
 

@@ -4,7 +4,7 @@ import { GithubOrgNotReadableError } from '../org/github-org.repository';
 import { SyncGithubOrgUseCase } from '../org/sync-github-org.use-case';
 import { ReconcileUseCase } from '../reconcile/reconcile.use-case';
 import { RepositorySync } from '../repository-sync/repository-sync.service';
-import { DeliveryRepairsRepository, PendingRepair } from './delivery-repairs.repository';
+import { DeliveryRepairsRepository } from './delivery-repairs.repository';
 import type { RepairTarget } from './repair-target';
 
 // A target GitHub keeps refusing is left to the dead letter and the scheduled reconciliation.
