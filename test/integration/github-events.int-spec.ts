@@ -170,6 +170,42 @@ describe('every repository-side event and action (docs/ingestion-events.md)', ()
     expect(after.metadata.uid).toBe(before.metadata.uid);
   });
 
+  it('installation_target.renamed (the account the App is installed on renamed) moves its repositories\' entities to the new URLs, keeping their uid', async () => {
+    const installation = github.createInstallation(appId, 'acme-old', 'all');
+    github.createRepository('acme-old/svc');
+    await deliver('push', { ...github.commit('acme-old/svc', { files: { 'catalog-info.yaml': component('renamed-owner-service') } }).payload, installation: { id: installation } });
+    const before = await served('renamed-owner-service');
+    expect(managedBy(before)).toBe('url:https://github.com/acme-old/svc/blob/main/catalog-info.yaml');
+    github.renameOwner('acme-old', 'acme-new');
+    // @octokit/webhooks-examples has no installation_target example: built from GitHub's
+    // documented schema (action, account, changes.login.from, installation, target_type, sender).
+    const sender = example('installation', 'created').sender as Record<string, unknown>;
+    await deliver('installation_target', {
+      action: 'renamed',
+      account: { id: 9_000_001, login: 'acme-new', node_id: 'O_kgDOB', type: 'Organization', html_url: 'https://github.com/acme-new', avatar_url: 'https://avatars.githubusercontent.com/u/9000001?v=4' },
+      changes: { login: { from: 'acme-old' } },
+      installation: { id: installation, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
+      target_type: 'Organization',
+      sender,
+    });
+    const after = await served('renamed-owner-service', (e) => managedBy(e) === 'url:https://github.com/acme-new/svc/blob/main/catalog-info.yaml');
+    expect(after.metadata.uid).toBe(before.metadata.uid);
+  });
+
+  it('organization.renamed moves the organisation\'s repositories\' entities to the new URLs too, keeping their uid', async () => {
+    const installation = github.createInstallation(appId, 'acme-before', 'all');
+    github.createRepository('acme-before/app');
+    await deliver('push', { ...github.commit('acme-before/app', { files: { 'catalog-info.yaml': component('org-renamed-service') } }).payload, installation: { id: installation } });
+    const before = await served('org-renamed-service');
+    github.renameOwner('acme-before', 'acme-after');
+    const payload = example('organization', 'renamed');
+    payload.organization = { ...(payload.organization as object), login: 'acme-after', url: 'https://api.github.com/orgs/acme-after' };
+    payload.installation = { id: installation, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
+    await deliver('organization', payload);
+    const after = await served('org-renamed-service', (e) => managedBy(e) === 'url:https://github.com/acme-after/app/blob/main/catalog-info.yaml');
+    expect(after.metadata.uid).toBe(before.metadata.uid);
+  });
+
   it('a rescan finds a nested catalog file past a truncated recursive tree listing', async () => {
     const id = createRepository(`${ORG}/huge`);
     const filler = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`a-docs/page-${i}.md`, `# ${i}`]));

@@ -7,7 +7,7 @@ import { GithubAppNotInstalledError } from '../github/github-client.factory';
 import type { IngestionConfig } from '../ingestion.config';
 import { HandleInstallationEventUseCase } from '../repository-events/handle-installation-event.use-case';
 import { HandleRepositoryEventUseCase } from '../repository-events/handle-repository-event.use-case';
-import { installationEventSchema, installationRepositoriesEventSchema, payloadOf, repositoryEventSchema } from '../repository-events/repository-event';
+import { installationEventSchema, installationRepositoriesEventSchema, installationTargetEventSchema, payloadOf, repositoryEventSchema } from '../repository-events/repository-event';
 import { HandleOrgEventUseCase } from '../org/handle-org-event.use-case';
 import { isOrgPeopleEvent } from '../org/org-event';
 import { NoteFailedDeliveryUseCase } from '../repairs/note-failed-delivery.use-case';
@@ -77,6 +77,8 @@ export class GithubDeliveryConsumer {
         return this.installationEvents.installation(payloadOf(installationEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
       case 'installation_repositories':
         return this.installationEvents.repositoriesChanged(payloadOf(installationRepositoriesEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
+      case 'installation_target':
+        return this.installationEvents.targetChanged(payloadOf(installationTargetEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
       default:
         if (isOrgPeopleEvent(delivery.event)) {
           await this.orgEvents.execute(delivery.event, delivery.payload, delivery.deliveryId);

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { SyncGithubOrgUseCase } from '../org/sync-github-org.use-case';
 import { ReconcileUseCase } from '../reconcile/reconcile.use-case';
 import { RepositorySync } from '../repository-sync/repository-sync.service';
-import { InstallationEvent, InstallationRepositoriesEvent } from './repository-event';
+import { InstallationEvent, InstallationRepositoriesEvent, InstallationTargetEvent } from './repository-event';
 
 /** `installation` and `installation_repositories` events: what the App may read changed. */
 @Injectable()
@@ -35,6 +35,19 @@ export class HandleInstallationEventUseCase {
       default:
         this.logger.debug({ msg: 'installation event does not change the catalog', deliveryId, action: event.action, installationId });
     }
+  }
+
+  /**
+   * The installation's account was renamed: every repository URL and the organisation's URL
+   * changed with it, and GitHub sends no `repository.renamed` for them. Reading the installation
+   * again as GitHub lists it now moves each entity to its new URL, keeping its uid.
+   */
+  async targetChanged(event: InstallationTargetEvent, deliveryId: string): Promise<void> {
+    if (event.action !== 'renamed') {
+      this.logger.debug({ msg: 'installation_target event does not change the catalog', deliveryId, action: event.action });
+      return;
+    }
+    await this.reconcile.installationWithPeople(event.installation.id, deliveryId);
   }
 
   async repositoriesChanged(event: InstallationRepositoriesEvent, deliveryId: string): Promise<void> {

@@ -43,6 +43,18 @@ export const installationRepositoriesEventSchema = z.object({
 });
 export type InstallationRepositoriesEvent = z.infer<typeof installationRepositoriesEventSchema>;
 
+/**
+ * The fields of GitHub's `installation_target` event (the account the App is installed on was
+ * renamed) that ingestion relies on. @octokit/webhooks-examples has no example of it; these are
+ * GitHub's documented `installation_target.renamed` fields.
+ */
+export const installationTargetEventSchema = z.object({
+  action: z.string().min(1),
+  installation: z.object({ id: z.number().int().positive() }),
+  account: z.object({ id: z.number().int().positive(), login: z.string().nullish() }),
+});
+export type InstallationTargetEvent = z.infer<typeof installationTargetEventSchema>;
+
 export type RepositoryLifecycle = 'remove' | 'rescan' | 'ignore';
 
 /**
