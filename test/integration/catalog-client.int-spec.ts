@@ -245,6 +245,38 @@ describe('@backstage/catalog-client against the query service', () => {
     expect(streamed).toEqual(items.map((l) => l.id).sort());
   });
 
+  it('validateEntity: valid, invalid for its kind, a non-url location and a non-entity, as Backstage answers them', async () => {
+    const component = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'candidate' }, spec: { type: 'service', lifecycle: 'production', owner: 'team-a' } };
+    const location = 'url:https://github.com/acme/candidate/blob/main/catalog-info.yaml';
+    await expect(client.validateEntity(component, location)).resolves.toEqual({ valid: true });
+
+    const withoutLifecycle = { ...component, spec: { type: 'service', owner: 'team-a' } };
+    const invalid = await client.validateEntity(withoutLifecycle, location);
+    expect(invalid).toMatchObject({ valid: false, errors: [{ name: 'InputError', message: expect.stringContaining('lifecycle') }] });
+
+    await expect(client.validateEntity(component, 'file:/tmp/catalog-info.yaml')).resolves.toEqual({
+      valid: false,
+      errors: [{ name: 'TypeError', message: "Invalid location ref file:/tmp/catalog-info.yaml, only 'url:<target>' is supported, e.g. url:https://host/path" }],
+    });
+    const notAnEntity = await client.validateEntity({ kind: 'Component' } as unknown as Entity, location);
+    expect(notAnEntity).toMatchObject({ valid: false, errors: [{ name: 'TypeError', message: expect.stringContaining('apiVersion') }] });
+    // Nothing was stored.
+    expect(await client.getEntityByRef('component:default/candidate')).toBeUndefined();
+  });
+
+  it('refuses catalog writes with a NotAllowedError that says where the catalog comes from', async () => {
+    const [entity] = (await client.getEntities({ filter: { kind: 'component' }, limit: 1 })).items;
+    for (const write of [
+      () => client.removeEntityByUid(entity.metadata.uid!),
+      () => client.addLocation({ type: 'url', target: 'https://github.com/acme/new/blob/main/catalog-info.yaml' }),
+      () => client.removeLocationById('3e1d3ac8-8f3c-5d2f-9f5a-1c9b8d7e6f5a'),
+    ]) {
+      await expect(write()).rejects.toMatchObject({ statusCode: 403, body: { error: { name: 'NotAllowedError', message: expect.stringContaining('read from GitHub') } } });
+    }
+    // Still there.
+    expect((await client.getEntityByRef(`component:default/${entity.metadata.name}`))?.metadata.uid).toBe(entity.metadata.uid);
+  });
+
   it('gives the client Backstage error bodies it can parse', async () => {
     await expect(client.getEntities({ fields: ['metadata.tags[0]'] })).rejects.toMatchObject({
       statusCode: 400,

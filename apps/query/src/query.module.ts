@@ -25,6 +25,7 @@ import { GetEntityFacets } from './entities/get-entity-facets.query';
 import { ListEntities } from './entities/list-entities.query';
 import { QueryEntities } from './entities/query-entities.query';
 import { BackstageErrorFilter } from './errors/backstage-error.filter';
+import { CatalogWritesController } from './catalog-writes/catalog-writes.controller';
 import { EntityHistoryController } from './history/entity-history.controller';
 import { EntityHistoryReadRepository } from './history/entity-history.read-repository';
 import { GetEntityHistory } from './history/get-entity-history.query';
@@ -36,6 +37,8 @@ import { EntitySnapshotRepository } from './read-model/entity-snapshot.repositor
 import { RefreshController } from './refresh/refresh.controller';
 import { RequestRefresh } from './refresh/request-refresh.use-case';
 import { queryConfigSchema } from './query.config';
+import { ValidateEntityController } from './validation/validate-entity.controller';
+import { ValidateEntity } from './validation/validate-entity.use-case';
 
 @Module({
   imports: [
@@ -56,6 +59,8 @@ import { queryConfigSchema } from './query.config';
     EntityFacetsController,
     LocationsController,
     RefreshController,
+    ValidateEntityController,
+    CatalogWritesController,
     EntityHistoryController,
     EntityConflictsController,
     HealthController,
@@ -70,6 +75,7 @@ import { queryConfigSchema } from './query.config';
     GetEntityFacets,
     GetLocations,
     RequestRefresh,
+    ValidateEntity,
     EntityHistoryReadRepository,
     GetEntityHistory,
     EntityConflictsReadRepository,

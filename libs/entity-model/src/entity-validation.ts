@@ -1,14 +1,18 @@
 import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
   apiEntityV1alpha1Validator,
   componentEntityV1alpha1Validator,
   DefaultNamespaceEntityPolicy,
   domainEntityV1alpha1Validator,
   Entity,
+  entityEnvelopeSchemaValidator,
   EntityPolicies,
   FieldFormatEntityPolicy,
   groupEntityV1alpha1Validator,
   locationEntityV1alpha1Validator,
   NoForeignRootFieldsEntityPolicy,
+  parseLocationRef,
   resourceEntityV1alpha1Validator,
   SchemaValidEntityPolicy,
   systemEntityV1alpha1Validator,
@@ -75,4 +79,30 @@ export async function validateEntity(document: unknown): Promise<ValidationResul
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
+}
+
+// Backstage's catalog-backend checks the envelope with this validator before processing.
+const validateEntityEnvelope = entityEnvelopeSchemaValidator();
+
+export type EntityAtLocationVerdict = { ok: true } | { ok: false; error: { name: string; message: string } };
+
+/**
+ * What Backstage's `POST /validate-entity` decides: `document` must be an entity envelope read
+ * from a `url:` location; it is then validated as processing would, with that location as its
+ * location and origin annotations (unless it names its own).
+ */
+export async function validateEntityAt(document: unknown, locationRef: string): Promise<EntityAtLocationVerdict> {
+  let entity: Entity;
+  try {
+    entity = validateEntityEnvelope(document) as Entity;
+    const location = parseLocationRef(locationRef);
+    if (location.type !== 'url') throw new TypeError(`Invalid location ref ${locationRef}, only 'url:<target>' is supported, e.g. url:https://host/path`);
+  } catch (err) {
+    return { ok: false, error: { name: (err as Error).name, message: (err as Error).message } };
+  }
+  const result = await validateEntity({
+    ...entity,
+    metadata: { ...entity.metadata, annotations: { [ANNOTATION_LOCATION]: locationRef, [ANNOTATION_ORIGIN_LOCATION]: locationRef, ...entity.metadata.annotations } },
+  });
+  return result.ok ? { ok: true } : { ok: false, error: { name: 'InputError', message: result.error } };
 }

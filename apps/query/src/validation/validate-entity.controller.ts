@@ -1,0 +1,39 @@
+import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { RequestParams } from '../http/request-params';
+import { ValidateEntity, ValidateEntityCommand } from './validate-entity.use-case';
+
+/**
+ * `POST /api/catalog/validate-entity`, what `CatalogClient.validateEntity` and the entity
+ * validation pages call. As in Backstage, a refused entity answers 400 with `{ errors }` (the
+ * client reads them as the validation result), not with the usual error body.
+ */
+@ApiTags('entities')
+@Controller('api/catalog/validate-entity')
+export class ValidateEntityController {
+  constructor(private readonly validateEntity: ValidateEntity) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Validate an entity as the catalog would process it', description: 'Body `{ entity, location }` (`location` a `url:` location ref). 200 when valid; 400 `{ errors: [{ name, message }] }` when not. Nothing is stored.' })
+  @ApiBody({ schema: { type: 'object', required: ['entity', 'location'], properties: { entity: { type: 'object' }, location: { type: 'string' } } } })
+  async validate(@Body() body: unknown, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response): Promise<unknown> {
+    RequestParams.none(query);
+    const input = (body ?? {}) as Record<string, unknown>;
+    const malformed =
+      typeof body !== 'object' || body === null || Array.isArray(body)
+        ? 'request body must be an object'
+        : !('entity' in input)
+          ? 'entity: Required'
+          : typeof input.location !== 'string'
+            ? `location: ${input.location === undefined ? 'Required' : 'Expected string'}`
+            : undefined;
+    const verdict = malformed
+      ? { ok: false as const, error: { name: 'InputError', message: `Malformed request: ${malformed}` } }
+      : await this.validateEntity.execute(new ValidateEntityCommand(input.entity, input.location as string));
+    if (verdict.ok) return undefined;
+    response.status(400);
+    return { errors: [verdict.error] };
+  }
+}
