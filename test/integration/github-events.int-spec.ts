@@ -5,7 +5,8 @@ import { ingestionService } from '../../apps/ingestion/src/ingestion.service';
 import { queryService } from '../../apps/query/src/query.service';
 import { isolatedEnv, RunningService, startService } from '../support/service-harness';
 import { TopicProbe } from '../support/topic-probe';
-import { catalogReader, webhookDeliverer } from '../support/catalog-reader';
+import { catalogReader } from '../support/catalog-reader';
+import { webhookDeliverer } from '../support/webhook-deliverer';
 import { repositoryPayload as repositoryPayloadOf, webhookExample } from '../support/webhook-examples';
 import { componentFile } from '../factories/catalog-files';
 

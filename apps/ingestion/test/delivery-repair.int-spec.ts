@@ -5,7 +5,8 @@ import { DeliveryRepairsRepository } from '../src/repairs/delivery-repairs.repos
 import { ingestionService } from '../src/ingestion.service';
 import { eventually, isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
-import { catalogReader, webhookDeliverer } from '../../../test/support/catalog-reader';
+import { catalogReader } from '../../../test/support/catalog-reader';
+import { webhookDeliverer } from '../../../test/support/webhook-deliverer';
 import { webhookExample } from '../../../test/support/webhook-examples';
 import { groupFile } from '../../../test/factories/catalog-files';
 

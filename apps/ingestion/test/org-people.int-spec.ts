@@ -6,7 +6,8 @@ import { ingestionService } from '../src/ingestion.service';
 import { reconcile } from '../src/reconcile';
 import { isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
-import { catalogReader, webhookDeliverer } from '../../../test/support/catalog-reader';
+import { catalogReader } from '../../../test/support/catalog-reader';
+import { webhookDeliverer } from '../../../test/support/webhook-deliverer';
 import { webhookExample } from '../../../test/support/webhook-examples';
 
 // Users and Groups follow the GitHub organisation: each test changes the stand-in's
