@@ -220,8 +220,9 @@ describe('organisation people (organization, team and membership webhooks → Us
 
   /** The real `installation` payload of an action, for the App's installation on `account`. */
   const installationPayload = (action: string, id: number, account: string) => {
-    const payload = webhookExample('installation', action) as Record<string, any>;
-    payload.installation = { ...payload.installation, id, account: { ...payload.installation.account, login: account, type: 'Organization' } };
+    const payload = webhookExample('installation', action);
+    const installation = payload.installation as { account: Record<string, unknown> };
+    payload.installation = { ...installation, id, account: { ...installation.account, login: account, type: 'Organization' } };
     return payload;
   };
 
