@@ -171,13 +171,23 @@ describe('every repository-side event and action (docs/ingestion-events.md)', ()
     expect(after.metadata.uid).toBe(before.metadata.uid);
   });
 
+  /** An owner of its own with the App installed on it and one repository declaring `service`, served, then renamed in GitHub. */
+  const servedThenOwnerRenamed = async (owner: string, renamed: string, service: string) => {
+    const installation = github.createInstallation(appId, owner, 'all');
+    github.createRepository(`${owner}/svc`);
+    await deliver('push', { ...github.commit(`${owner}/svc`, { files: { 'catalog-info.yaml': component(service) } }).payload, installation: { id: installation } });
+    const before = await served(service);
+    expect(managedBy(before)).toBe(`url:https://github.com/${owner}/svc/blob/main/catalog-info.yaml`);
+    github.renameOwner(owner, renamed);
+    return { installation, before };
+  };
+  const movedKeepingUid = async (service: string, renamed: string, before: Entity) => {
+    const after = await served(service, (e) => managedBy(e) === `url:https://github.com/${renamed}/svc/blob/main/catalog-info.yaml`);
+    expect(after.metadata.uid).toBe(before.metadata.uid);
+  };
+
   it('installation_target.renamed (the account the App is installed on renamed) moves its repositories\' entities to the new URLs, keeping their uid', async () => {
-    const installation = github.createInstallation(appId, 'acme-old', 'all');
-    github.createRepository('acme-old/svc');
-    await deliver('push', { ...github.commit('acme-old/svc', { files: { 'catalog-info.yaml': component('renamed-owner-service') } }).payload, installation: { id: installation } });
-    const before = await served('renamed-owner-service');
-    expect(managedBy(before)).toBe('url:https://github.com/acme-old/svc/blob/main/catalog-info.yaml');
-    github.renameOwner('acme-old', 'acme-new');
+    const { installation, before } = await servedThenOwnerRenamed('acme-old', 'acme-new', 'renamed-owner-service');
     // @octokit/webhooks-examples has no installation_target example: built from GitHub's
     // documented schema (action, account, changes.login.from, installation, target_type, sender).
     const sender = example('installation', 'created').sender as Record<string, unknown>;
@@ -189,22 +199,16 @@ describe('every repository-side event and action (docs/ingestion-events.md)', ()
       target_type: 'Organization',
       sender,
     });
-    const after = await served('renamed-owner-service', (e) => managedBy(e) === 'url:https://github.com/acme-new/svc/blob/main/catalog-info.yaml');
-    expect(after.metadata.uid).toBe(before.metadata.uid);
+    await movedKeepingUid('renamed-owner-service', 'acme-new', before);
   });
 
   it('organization.renamed moves the organisation\'s repositories\' entities to the new URLs too, keeping their uid', async () => {
-    const installation = github.createInstallation(appId, 'acme-before', 'all');
-    github.createRepository('acme-before/app');
-    await deliver('push', { ...github.commit('acme-before/app', { files: { 'catalog-info.yaml': component('org-renamed-service') } }).payload, installation: { id: installation } });
-    const before = await served('org-renamed-service');
-    github.renameOwner('acme-before', 'acme-after');
+    const { installation, before } = await servedThenOwnerRenamed('acme-before', 'acme-after', 'org-renamed-service');
     const payload = example('organization', 'renamed');
     payload.organization = { ...(payload.organization as object), login: 'acme-after', url: 'https://api.github.com/orgs/acme-after' };
     payload.installation = { id: installation, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
     await deliver('organization', payload);
-    const after = await served('org-renamed-service', (e) => managedBy(e) === 'url:https://github.com/acme-after/app/blob/main/catalog-info.yaml');
-    expect(after.metadata.uid).toBe(before.metadata.uid);
+    await movedKeepingUid('org-renamed-service', 'acme-after', before);
   });
 
   it('a rescan finds a nested catalog file past a truncated recursive tree listing', async () => {

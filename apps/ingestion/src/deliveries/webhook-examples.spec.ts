@@ -1,18 +1,12 @@
 import { z } from 'zod';
 import { orgEventSchema } from '../org/org-event';
 import { installationEventSchema, installationRepositoriesEventSchema, repositoryEventSchema } from '../repository-events/repository-event';
+import { webhookExamples } from '../../../../test/support/webhook-examples';
 import { pushEventSchema } from './push-event';
 
 // Every real payload in @octokit/webhooks-examples of an event ingestion handles must pass the
 // schema the delivery consumer checks it against: a shape refused here would dead-letter a
 // real delivery.
-
-interface WebhookDefinition {
-  name: string;
-  examples: Array<Record<string, unknown>>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const definitions = require('@octokit/webhooks-examples') as WebhookDefinition[];
 
 const HANDLED: Record<string, z.ZodType> = {
   push: pushEventSchema,
@@ -26,7 +20,7 @@ const HANDLED: Record<string, z.ZodType> = {
 
 describe('the real example payloads of every handled event pass ingestion’s payload schemas', () => {
   for (const [event, schema] of Object.entries(HANDLED)) {
-    const examples = definitions.find((d) => d.name === event)?.examples ?? [];
+    const examples = webhookExamples(event);
     it(`${event}: all ${examples.length} examples`, () => {
       expect(examples.length).toBeGreaterThan(0);
       const refused = examples

@@ -1,12 +1,5 @@
+import { webhookExamples as examplesOf } from '../../../../test/support/webhook-examples';
 import { repairKeyOf, repairTargetOf } from './repair-target';
-
-interface WebhookExample {
-  name: string;
-  examples: Array<Record<string, unknown>>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const definitions = require('@octokit/webhooks-examples') as WebhookExample[];
-const examplesOf = (event: string) => definitions.find((d) => d.name === event)?.examples ?? [];
 
 describe('repairTargetOf (real @octokit/webhooks-examples payloads)', () => {
   it('names the repository of every push and repository example, with the installation when the delivery has one', () => {
@@ -30,6 +23,8 @@ describe('repairTargetOf (real @octokit/webhooks-examples payloads)', () => {
         expect(repairTargetOf(event, payload)).toEqual({ kind: 'installation', installationId: (payload.installation as { id: number }).id });
       }
     }
+    // The package has no installation_target example; GitHub's schema names the installation the same way.
+    expect(repairTargetOf('installation_target', { action: 'renamed', installation: { id: 12 }, account: { id: 3, login: 'acme-new' } })).toEqual({ kind: 'installation', installationId: 12 });
   });
 
   it('has nothing to repair for other events or payloads without the ids', () => {

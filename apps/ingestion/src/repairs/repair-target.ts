@@ -20,7 +20,7 @@ const positiveInteger = (value: unknown): number | undefined => (typeof value ==
 export function repairTargetOf(event: string, payload: Record<string, unknown>): RepairTarget | null {
   const installationId = positiveInteger(objectField(payload, 'installation')?.id);
   const through = installationId !== undefined ? { installationId } : {};
-  if (event === 'installation' || event === 'installation_repositories') return installationId !== undefined ? { kind: 'installation', installationId } : null;
+  if (event === 'installation' || event === 'installation_repositories' || event === 'installation_target') return installationId !== undefined ? { kind: 'installation', installationId } : null;
   if (ORG_PEOPLE_EVENTS.has(event)) {
     const login = objectField(payload, 'organization')?.login;
     return typeof login === 'string' && login.length > 0 ? { kind: 'organisation', org: login, ...through } : null;

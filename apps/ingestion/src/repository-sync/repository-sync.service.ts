@@ -97,10 +97,8 @@ export class RepositorySync {
       const through = installationId ?? record?.installationId;
       const repository = await this.github.findById(id, through);
       if (!repository || repository.archived) return this.removeOnce(id, deliveryId, repository ? 'archived' : 'not found');
-      const head = await this.github.headCommit(refOf(repository), repository.defaultBranch);
-      if (!head) return this.removeOnce(id, deliveryId, 'empty');
       this.logger.log({ msg: 'rescanning repository', deliveryId, repository: repository.fullName, reason });
-      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt, ref: head.ref }, describesBranchNow: true, scope: { kind: 'all' }, deliveryId });
+      return this.syncBranchNow(repository, { kind: 'all' }, deliveryId);
     });
   }
 
@@ -108,10 +106,8 @@ export class RepositorySync {
   scan(repository: RepositoryIdentity, deliveryId: string, reason: string): Promise<SyncOutcome> {
     return this.exclusive(repository.id, async () => {
       if (repository.archived) return this.removeOnce(repository.id, deliveryId, 'archived');
-      const head = await this.github.headCommit(refOf(repository), repository.defaultBranch);
-      if (!head) return this.removeOnce(repository.id, deliveryId, 'empty');
       this.logger.debug({ msg: 'scanning repository', deliveryId, repository: repository.fullName, reason });
-      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt, ref: head.ref }, describesBranchNow: true, scope: { kind: 'all' }, deliveryId });
+      return this.syncBranchNow(repository, { kind: 'all' }, deliveryId);
     });
   }
 
@@ -120,11 +116,7 @@ export class RepositorySync {
    * it leads to), as GitHub describes the repository now.
    */
   refreshPath(repository: RepositoryIdentity, path: string, deliveryId: string): Promise<SyncOutcome> {
-    return this.exclusive(repository.id, async () => {
-      const head = await this.github.headCommit(refOf(repository), repository.defaultBranch);
-      if (!head) return this.removeOnce(repository.id, deliveryId, 'empty');
-      return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt, ref: head.ref }, describesBranchNow: true, scope: { kind: 'touched', paths: [path] }, deliveryId });
-    });
+    return this.exclusive(repository.id, () => this.syncBranchNow(repository, { kind: 'touched', paths: [path] }, deliveryId));
   }
 
   /** Removes every entity the repository's files declared; the record keeps only the repository and the newest version published. */
@@ -142,6 +134,13 @@ export class RepositorySync {
         }
       }
     });
+  }
+
+  /** Reads `scope` at the default branch's head as GitHub has it now; an empty repository leaves the catalog. */
+  private async syncBranchNow(repository: RepositoryIdentity, scope: SyncScope, deliveryId: string): Promise<SyncOutcome> {
+    const head = await this.github.headCommit(refOf(repository), repository.defaultBranch);
+    if (!head) return this.removeOnce(repository.id, deliveryId, 'empty');
+    return this.syncOnce({ repository, head: { sha: head.sha, sourceVersion: head.committedAt, ref: head.ref }, describesBranchNow: true, scope, deliveryId });
   }
 
   private async removeOnce(id: number, deliveryId: string, reason: string): Promise<SyncOutcome> {

@@ -4,6 +4,15 @@ import type { Response } from 'express';
 import { RequestParams } from '../http/request-params';
 import { ValidateEntity, ValidateEntityCommand } from './validate-entity.use-case';
 
+/** What is wrong with the request body's shape, as Backstage's body schema would say it. */
+function malformedBody(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'request body must be an object';
+  const input = body as Record<string, unknown>;
+  if (!('entity' in input)) return 'entity: Required';
+  if (typeof input.location !== 'string') return `location: ${input.location === undefined ? 'Required' : 'Expected string'}`;
+  return undefined;
+}
+
 /**
  * `POST /api/catalog/validate-entity`, what `CatalogClient.validateEntity` and the entity
  * validation pages call. As in Backstage, a refused entity answers 400 with `{ errors }` (the
@@ -20,18 +29,11 @@ export class ValidateEntityController {
   @ApiBody({ schema: { type: 'object', required: ['entity', 'location'], properties: { entity: { type: 'object' }, location: { type: 'string' } } } })
   async validate(@Body() body: unknown, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response): Promise<unknown> {
     RequestParams.none(query);
-    const input = (body ?? {}) as Record<string, unknown>;
-    const malformed =
-      typeof body !== 'object' || body === null || Array.isArray(body)
-        ? 'request body must be an object'
-        : !('entity' in input)
-          ? 'entity: Required'
-          : typeof input.location !== 'string'
-            ? `location: ${input.location === undefined ? 'Required' : 'Expected string'}`
-            : undefined;
+    const malformed = malformedBody(body);
+    const input = body as { entity: unknown; location: string };
     const verdict = malformed
       ? { ok: false as const, error: { name: 'InputError', message: `Malformed request: ${malformed}` } }
-      : await this.validateEntity.execute(new ValidateEntityCommand(input.entity, input.location as string));
+      : await this.validateEntity.execute(new ValidateEntityCommand(input.entity, input.location));
     if (verdict.ok) return undefined;
     response.status(400);
     return { errors: [verdict.error] };
