@@ -7,6 +7,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const V = require('./versions');
 const U = require('./util');
+const { applyPatches } = require('./ferretdb-patches');
 
 const DOWNLOAD_TIMEOUT_MS = 15 * 60 * 1000;
 const BUILD_TIMEOUT_MS = 30 * 60 * 1000;
@@ -87,6 +88,13 @@ async function provision(cache, env = process.env) {
     fs.cpSync(info.Dir, src, { recursive: true });
     U.makeTreeWritable(src);
     fs.writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${V.FERRETDB_VERSION}\n`);
+    let patches;
+    try {
+      patches = applyPatches(src);
+    } catch (err) {
+      throw new U.StackError(err.message);
+    }
+    fs.appendFileSync(log, `applied patches: ${patches.join(', ')}\n`);
 
     const bin = path.join(tmp, 'bin', 'ferretdb');
     const build = await U.run(go, ['build', '-trimpath', '-o', bin, './cmd/ferretdb'], {
@@ -107,7 +115,7 @@ async function provision(cache, env = process.env) {
     U.rmrf(cache.go.cache);
     fs.writeFileSync(
       path.join(tmp, '.complete'),
-      JSON.stringify({ ferretdb: V.FERRETDB_VERSION, built: new Date().toISOString(), version: ver.stdout.trim().split('\n') }, null, 2),
+      JSON.stringify({ ferretdb: V.FERRETDB_VERSION, patches, built: new Date().toISOString(), version: ver.stdout.trim().split('\n') }, null, 2),
     );
     U.rmrf(cache.ferretdb.dir);
     fs.renameSync(tmp, cache.ferretdb.dir);

@@ -21,6 +21,8 @@ const MAVEN_DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugi
 // FerretDB (MongoDB wire protocol on SQLite) built from the Go module proxy.
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
+// Our source patches (ferretdb-patches.js) are part of the build's identity.
+const { PATCH_LEVEL: FERRETDB_PATCH_LEVEL } = require('./ferretdb-patches');
 
 /** Resolve a folder from an env var (relative values are relative to the repo root). */
 function dirFromEnv(name, fallback, env = process.env) {
@@ -40,7 +42,7 @@ function dirFromEnv(name, fallback, env = process.env) {
 function cacheLayout(env = process.env) {
   const root = dirFromEnv('CALLBOARD_CACHE_DIR', path.join('.callboard', 'cache'), env);
   const kafkaDir = path.join(root, `kafka-${KAFKA_VERSION}`);
-  const ferretDir = path.join(root, `ferretdb-${FERRETDB_VERSION}`);
+  const ferretDir = path.join(root, `ferretdb-${FERRETDB_VERSION}-${FERRETDB_PATCH_LEVEL}`);
   return {
     root,
     logs: path.join(root, 'logs'),
@@ -61,7 +63,7 @@ function cacheLayout(env = process.env) {
       dir: ferretDir,
       bin: path.join(ferretDir, 'bin', 'ferretdb'),
       marker: path.join(ferretDir, '.complete'),
-      lock: path.join(root, `.ferretdb-${FERRETDB_VERSION}.lock`),
+      lock: path.join(root, `.ferretdb-${FERRETDB_VERSION}-${FERRETDB_PATCH_LEVEL}.lock`),
       log: path.join(root, 'logs', `ferretdb-${FERRETDB_VERSION}-build.log`),
     },
   };
