@@ -8,6 +8,7 @@ export * from './location-diff';
 export * from './entity-search';
 export * from './entity-projection';
 export * from './relations';
+export * from './relation-field-order';
 export * from './entity-diff';
 export * from './placeholders';
 export * from './location-targets';
