@@ -1,5 +1,7 @@
 export type { Entity } from '@backstage/catalog-model';
 export * from './catalog-file';
+export * from './document-problems';
+export * from './yaml-positions';
 export * from './entity-validation';
 export * from './entity-ref';
 export * from './stable-hash';
