@@ -27,6 +27,8 @@ export const githubEnv = {
   GITHUB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(15000),
   /** Retries of a GitHub request after a server error or a rate limit, before the delivery fails. */
   GITHUB_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** GitHub requests in flight at once, all deliveries together. */
+  GITHUB_MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(1).max(256).default(12),
 };
 
 export const webhookEnv = {
@@ -147,6 +149,13 @@ export const ingestionConfigSchema = z
      */
     RECONCILE_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(360),
     INGESTION_CONSUMER_GROUP: z.string().min(1).default('callboard-ingestion'),
+    /** Deliveries processed at once (each repository's, organisation's or installation's still one after the other). */
+    INGESTION_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    /** Delay before the first retry of a failed delivery, in ms; each later one waits twice as long, up to INGESTION_RETRY_MAX_DELAY_MS. */
+    INGESTION_RETRY_MIN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+    INGESTION_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    /** Refreshes of one location within this many ms of the last are answered by that one (Backstage's refresh button pressed again). */
+    INGESTION_REFRESH_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
     /**
      * Attempts at a delivery whose processing fails (GitHub unreachable after the Octokit
      * retries, a refused installation token) before it is parked in the dead-letter topic.

@@ -24,9 +24,7 @@ function scopeOf(argv: string[]): { installation?: number; org?: string } {
 export async function reconcile(argv: string[]): Promise<ReconcileOutcome> {
   const scope = scopeOf(argv);
   // The command is one run, not a schedule, and consumes nothing.
-  process.env.RECONCILE_INTERVAL_MINUTES = '0';
-  process.env.INGESTION_REPAIR_INTERVAL_MS = '0';
-  const { app } = await createServiceApp({ ...ingestionService, consumers: undefined });
+  const { app } = await createServiceApp({ ...ingestionService, consumers: undefined }, { configOverrides: { RECONCILE_INTERVAL_MINUTES: '0', INGESTION_REPAIR_INTERVAL_MS: '0' } });
   try {
     const use = app.get(ReconcileUseCase);
     const deliveryId = `reconcile:${randomUUID()}`;

@@ -103,7 +103,8 @@ describe('ingestion service (real Kafka, GitHub stand-in)', () => {
     const [letter] = await deadLetters.waitFor((m) => m.json<{ deliveryId?: string }>().deliveryId === response.deliveryId);
     expect(letter.json()).toMatchObject({
       stage: 'ingestion.catalog-file',
-      reason: expect.stringMatching(/invalid document 1 in acme\/mixed\/catalog-info.yaml: .*name/),
+      // In words the file's author understands, with the document (counted from 1) and line.
+      reason: expect.stringMatching(/^acme\/mixed\/catalog-info.yaml: metadata.name "bad name!" is not a valid name.*document 2, line \d+/),
       details: { repository: 'acme/mixed', path: 'catalog-info.yaml', documentIndex: 1 },
     });
   });

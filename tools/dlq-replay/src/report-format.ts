@@ -9,6 +9,11 @@ const DETAIL_WORDS: Array<[key: string, words: (value: unknown, all: Record<stri
   ['entityRef', (ref) => `entity ${String(ref)}`],
   ['attempts', (attempts) => `${String(attempts)} attempts`],
   ['status', (status) => `HTTP status ${String(status)}`],
+  // The reason already says the problem in words; what it adds is where and which kind.
+  ['problem', (problem) => {
+    const p = (problem ?? {}) as { line?: unknown; field?: unknown; code?: unknown };
+    return [p.line !== undefined ? `line ${String(p.line)}` : '', p.field !== undefined ? `field ${String(p.field)}` : '', p.code !== undefined ? `problem ${String(p.code)}` : ''].filter(Boolean).join(', ');
+  }],
 ];
 // Said by another detail already (the repository is part of the file; the location is the file's URL).
 const IMPLIED = new Set(['repository', 'location']);
@@ -19,7 +24,8 @@ export function describeDetails(details: Record<string, unknown> | undefined): s
   const parts: string[] = [];
   for (const [key, words] of DETAIL_WORDS) {
     if (details[key] === undefined) continue;
-    parts.push(words(details[key], details));
+    const said = words(details[key], details);
+    if (said) parts.push(said);
   }
   const described = new Set(DETAIL_WORDS.map(([key]) => key));
   if (details.path === undefined && details.repository !== undefined) parts.unshift(`repository ${String(details.repository)}`);

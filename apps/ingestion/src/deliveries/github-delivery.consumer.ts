@@ -1,90 +1,173 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ServerKafka } from '@nestjs/microservices';
-import { GithubDeliveryV1, githubDeliveryV1Schema, TOPICS } from '@callboard/contracts';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Semaphore } from 'async-mutex';
+import { Kafka } from 'kafkajs';
+import { createTimeout } from 'retry';
+import { decodeContract, deadLetterTopicOf, GithubDeliveryV1, githubDeliveryV1Schema, TOPICS } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
-import { ConsumedMessage, contractConsumerServer, EventPublisher, PermanentProcessingError } from '@callboard/kafka';
+import {
+  deadLetterRecord,
+  EventPublisher,
+  internalTopicSpecs,
+  KAFKA_CLIENT,
+  KafkaBatchServer,
+  OutgoingRecord,
+  PartitionBatch,
+  PermanentProcessingError,
+  provisionTopics,
+  RawMessage,
+  topicName,
+} from '@callboard/kafka';
 import { GithubAppNotInstalledError } from '../github/github-client.factory';
 import type { IngestionConfig } from '../ingestion.config';
-import { HandleInstallationEventUseCase } from '../repository-events/handle-installation-event.use-case';
-import { HandleRepositoryEventUseCase } from '../repository-events/handle-repository-event.use-case';
-import { installationEventSchema, installationRepositoriesEventSchema, installationTargetEventSchema, payloadOf, repositoryEventSchema } from '../repository-events/repository-event';
-import { HandleOrgEventUseCase } from '../org/handle-org-event.use-case';
-import { isOrgPeopleEvent } from '../org/org-event';
 import { NoteFailedDeliveryUseCase } from '../repairs/note-failed-delivery.use-case';
+import { DispatchDeliveryUseCase } from './dispatch-delivery.use-case';
 import { ProcessDeliveryOnceUseCase } from './process-delivery-once.use-case';
-import { ProcessPushUseCase } from './process-push.use-case';
-import { pushEventSchema } from './push-event';
 
-/** Consumes recorded deliveries and dispatches each by its GitHub event name. */
+/** Headers of a delivery waiting in the retry topic. */
+const ATTEMPT_HEADER = 'callboard-attempt';
+const RETRY_AT_HEADER = 'callboard-retry-at';
+const STAGE = 'ingestion.delivery';
+// Days: the retry topic holds what is waiting for a few seconds, at most minutes.
+const RETRY_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
+
+/** The deliveries topic's companion holding failed deliveries until their next attempt is due. */
+export function deliveryRetryTopicOf(deliveriesTopic: string): string {
+  return `${deliveriesTopic}.retry`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A consumed delivery as a dead letter records it: always as a message of the deliveries topic
+ * (a retry's position in the retry topic says nothing a replay needs), without the retry's own
+ * headers, so a replay starts it afresh.
+ */
+function describe(message: RawMessage, deliveriesTopic: string) {
+  const { [ATTEMPT_HEADER]: _attempt, [RETRY_AT_HEADER]: _retryAt, ...headers } = message.headers;
+  const retried = message.topic !== deliveriesTopic;
+  return {
+    topic: deliveriesTopic,
+    ...(retried ? {} : { partition: message.partition, offset: message.offset }),
+    key: message.key,
+    value: message.value ? message.value.toString('utf8') : null,
+    ...(Object.keys(headers).length ? { headers } : {}),
+  };
+}
+
+/** What an operator needs to tell a GitHub outage from a refused credential. */
+function errorDetails(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return {};
+  const status = (err as { status?: unknown }).status;
+  return { error: err.name, ...(typeof status === 'number' ? { status } : {}) };
+}
+
+/**
+ * Consumes recorded deliveries in batches: deliveries about different repositories (or
+ * organisations, installations: the message key) are processed at the same time, up to
+ * INGESTION_CONCURRENCY, each key's in offset order. A delivery that fails for a reason that may
+ * pass (GitHub unreachable after Octokit's retries) is moved to the retry topic, due after a
+ * backoff, so it holds up nothing behind it; after INGESTION_DELIVERY_MAX_ATTEMPTS it is parked in
+ * the dead-letter topic. One that cannot succeed (a payload without what it needs, an App not
+ * installed) is parked at once. Either way the state it was about is noted for repair.
+ */
 @Injectable()
-export class GithubDeliveryConsumer {
+export class GithubDeliveryConsumer implements OnApplicationBootstrap {
   private readonly logger = new Logger(GithubDeliveryConsumer.name);
+  private readonly slots: Semaphore;
+  private readonly topic: string;
+  private readonly retryTopic: string;
+  private readonly deadLetterTopic: string;
 
   constructor(
-    private readonly processPush: ProcessPushUseCase,
-    private readonly repositoryEvents: HandleRepositoryEventUseCase,
-    private readonly installationEvents: HandleInstallationEventUseCase,
-    private readonly orgEvents: HandleOrgEventUseCase,
+    private readonly dispatch: DispatchDeliveryUseCase,
     private readonly processOnce: ProcessDeliveryOnceUseCase,
     private readonly noteFailed: NoteFailedDeliveryUseCase,
     private readonly publisher: EventPublisher,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(APP_CONFIG) private readonly config: IngestionConfig,
-  ) {}
+  ) {
+    this.slots = new Semaphore(config.INGESTION_CONCURRENCY);
+    this.topic = topicName(config, TOPICS.githubDeliveries);
+    this.retryTopic = deliveryRetryTopicOf(this.topic);
+    this.deadLetterTopic = topicName(config, deadLetterTopicOf(TOPICS.githubDeliveries));
+  }
 
-  createServer(): ServerKafka {
-    return contractConsumerServer(this.config, this.publisher, {
+  async onApplicationBootstrap(): Promise<void> {
+    const [retry] = internalTopicSpecs(this.retryTopic, this.config.KAFKA_TOPIC_PARTITIONS, RETRY_RETENTION_MS);
+    await provisionTopics(this.kafka, this.config, [retry]);
+  }
+
+  createServer(): KafkaBatchServer {
+    return new KafkaBatchServer(this.config, {
       groupId: this.config.INGESTION_CONSUMER_GROUP,
       clientIdSuffix: 'ingestion-consumer',
-      topic: TOPICS.githubDeliveries,
-      schema: githubDeliveryV1Schema,
-      stage: 'ingestion.delivery',
-      deliveryIdOf: (delivery) => delivery.deliveryId,
-      // GitHub may stay unreachable for a delivery: parked after the bound, the partition moves on.
-      maxAttempts: this.config.INGESTION_DELIVERY_MAX_ATTEMPTS,
-      handle: async (message) => {
-        try {
-          await this.processOnce.execute(message.value, () => this.dispatch(message));
-        } catch (err) {
-          // Retried, perhaps parked; either way its state is read again once GitHub answers.
-          if (!(err instanceof PermanentProcessingError)) await this.noteFailed.execute(message.value, err);
-          throw err;
-        }
-      },
+      topics: [this.topic, this.retryTopic],
+      partitionsConsumedConcurrently: Math.max(2, this.config.KAFKA_TOPIC_PARTITIONS * 2),
+      handleBatch: (batch, context) => this.handleBatch(batch, context.heartbeat),
     });
   }
 
-  private async dispatch({ value: delivery }: ConsumedMessage<GithubDeliveryV1>): Promise<void> {
-    switch (delivery.event) {
-      case 'ping':
-        this.logger.log({ msg: 'ping received', deliveryId: delivery.deliveryId, hookId: delivery.hookId });
-        return;
-      case 'push': {
-        const push = pushEventSchema.safeParse(delivery.payload);
-        if (!push.success) {
-          throw new PermanentProcessingError(`push payload lacks required fields: ${push.error.issues[0]?.path.join('.')}: ${push.error.issues[0]?.message}`);
-        }
-        try {
-          await this.processPush.execute(push.data, delivery.deliveryId);
-        } catch (err) {
-          if (err instanceof GithubAppNotInstalledError) throw new PermanentProcessingError(err.message, { repository: push.data.repository.full_name });
-          throw err;
-        }
-        return;
+  private async handleBatch(batch: PartitionBatch, heartbeat: () => Promise<void>): Promise<void> {
+    const out: OutgoingRecord[] = [];
+    const byKey = new Map<string, Array<{ message: RawMessage; delivery: GithubDeliveryV1 }>>();
+    for (const message of batch.messages) {
+      const decoded = decodeContract(githubDeliveryV1Schema, message.value);
+      if (!decoded.ok) {
+        out.push(deadLetterRecord(this.deadLetterTopic, { reason: `contract violation: ${decoded.error}`, stage: STAGE, original: describe(message, this.topic) }));
+        continue;
       }
-      case 'repository':
-        return this.repositoryEvents.execute(payloadOf(repositoryEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
-      case 'installation':
-        return this.installationEvents.installation(payloadOf(installationEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
-      case 'installation_repositories':
-        return this.installationEvents.repositoriesChanged(payloadOf(installationRepositoriesEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
-      case 'installation_target':
-        return this.installationEvents.targetChanged(payloadOf(installationTargetEventSchema, delivery.event, delivery.payload), delivery.deliveryId);
-      default:
-        if (isOrgPeopleEvent(delivery.event)) {
-          await this.orgEvents.execute(delivery.event, delivery.payload, delivery.deliveryId);
-          return;
+      const key = message.key ?? `delivery:${decoded.value.deliveryId}`;
+      byKey.set(key, [...(byKey.get(key) ?? []), { message, delivery: decoded.value }]);
+    }
+    await Promise.all(
+      [...byKey.values()].map(async (deliveries) => {
+        for (const { message, delivery } of deliveries) {
+          // A retry waits until it is due (each key on its own: others go on meanwhile).
+          if (batch.topic === this.retryTopic) await this.untilDue(message, heartbeat);
+          out.push(...(await this.slots.runExclusive(() => this.processOne(message, delivery))));
         }
-        this.logger.debug({ msg: 'event not handled', event: delivery.event, deliveryId: delivery.deliveryId });
+      }),
+    );
+    await this.publisher.publishAll(out);
+  }
+
+  private async untilDue(message: RawMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const due = Number(message.headers[RETRY_AT_HEADER] ?? 0);
+    for (let wait = due - Date.now(); wait > 0; wait = due - Date.now()) {
+      await sleep(Math.min(wait, 1000));
+      await heartbeat();
+    }
+  }
+
+  /** Processes one delivery; returns what to publish for it (a retry or a dead letter) if it failed. */
+  private async processOne(message: RawMessage, delivery: GithubDeliveryV1): Promise<OutgoingRecord[]> {
+    const attempt = Number(message.headers[ATTEMPT_HEADER] ?? 0) + 1;
+    try {
+      await this.processOnce.execute(delivery, () => this.dispatch.execute(delivery));
+      return [];
+    } catch (caught) {
+      const err = caught instanceof GithubAppNotInstalledError ? new PermanentProcessingError(caught.message) : caught;
+      if (err instanceof PermanentProcessingError) {
+        return [deadLetterRecord(this.deadLetterTopic, { reason: err.message, stage: STAGE, deliveryId: delivery.deliveryId, original: describe(message, this.topic), details: err.details })];
+      }
+      // Retried, perhaps parked; either way its state is read again once GitHub answers.
+      await this.noteFailed.execute(delivery, err);
+      const reason = err instanceof Error ? err.message || err.name : String(err);
+      if (attempt >= this.config.INGESTION_DELIVERY_MAX_ATTEMPTS) {
+        return [
+          deadLetterRecord(this.deadLetterTopic, {
+            reason: `gave up after ${attempt} attempts: ${reason}`,
+            stage: STAGE,
+            deliveryId: delivery.deliveryId,
+            original: describe(message, this.topic),
+            details: { attempts: attempt, ...errorDetails(err) },
+          }),
+        ];
+      }
+      const delay = createTimeout(attempt - 1, { minTimeout: this.config.INGESTION_RETRY_MIN_DELAY_MS, maxTimeout: this.config.INGESTION_RETRY_MAX_DELAY_MS, factor: 2, randomize: true });
+      this.logger.warn({ msg: 'delivery failed; retried later', deliveryId: delivery.deliveryId, event: delivery.event, attempt, maxAttempts: this.config.INGESTION_DELIVERY_MAX_ATTEMPTS, retryInMs: Math.round(delay), error: reason, ...errorDetails(err) });
+      const headers = { ...message.headers, [ATTEMPT_HEADER]: String(attempt), [RETRY_AT_HEADER]: String(Date.now() + Math.round(delay)) };
+      return [{ topic: this.retryTopic, schema: githubDeliveryV1Schema, key: message.key ?? `delivery:${delivery.deliveryId}`, value: delivery, headers }];
     }
   }
 }

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { ProcessDeliveryOnceUseCase } from './process-delivery-once.use-case';
-import { pruneCutoff } from './processed-deliveries.pruner';
 import type { ProcessedDeliveriesRepository } from './processed-deliveries.repository';
 
 /** The repository's contract in memory; `down` makes it fail as an unreachable MongoDB would. */
@@ -62,12 +61,5 @@ describe('ProcessDeliveryOnceUseCase', () => {
     expect(await useCase.execute(push, work)).toBe('processed');
     expect(await useCase.execute(push, work)).toBe('processed');
     expect(work).toHaveBeenCalledTimes(2);
-  });
-});
-
-describe('pruneCutoff', () => {
-  it('keeps exactly the retention', () => {
-    expect(pruneCutoff(new Date('2026-05-09T12:00:00.000Z'), 8).toISOString()).toBe('2026-05-01T12:00:00.000Z');
-    expect(pruneCutoff(new Date('2026-05-09T12:00:00.000Z'), 7.5).toISOString()).toBe('2026-05-02T00:00:00.000Z');
   });
 });

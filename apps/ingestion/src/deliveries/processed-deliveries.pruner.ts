@@ -4,17 +4,11 @@ import { PeriodicTask } from '@callboard/observability';
 import type { IngestionConfig } from '../ingestion.config';
 import { ProcessedDeliveriesRepository } from './processed-deliveries.repository';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The oldest processing time still kept: anything before it is past the retention. */
-export function pruneCutoff(now: Date, retentionDays: number): Date {
-  return new Date(now.getTime() - retentionDays * DAY_MS);
-}
-
 /**
- * Forgets processed deliveries older than the retention (INGESTION_DEDUP_RETENTION_DAYS, longer
- * than GitHub's redelivery window), at start and then every INGESTION_DEDUP_PRUNE_INTERVAL_MS:
- * what a TTL index would do, which FerretDB lacks. Several replicas pruning at once is harmless.
+ * Forgets processed deliveries past the retention (INGESTION_DEDUP_RETENTION_DAYS, longer than
+ * GitHub's redelivery window) by dropping whole generations of them, at start and then every
+ * INGESTION_DEDUP_PRUNE_INTERVAL_MS: what a TTL index would do (FerretDB has none), without a
+ * query. Several replicas pruning at once is harmless.
  */
 @Injectable()
 export class ProcessedDeliveriesPruner implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -36,16 +30,15 @@ export class ProcessedDeliveriesPruner implements OnApplicationBootstrap, OnAppl
     return this.task.stop();
   }
 
-  /** One pruning run; resolves with the number of records removed (0 when it failed). */
+  /** One pruning run; resolves with the number of generations dropped (0 when it failed). */
   prune(now?: Date): Promise<number> {
     return this.task.runNow(now);
   }
 
   private async pruneOnce(now: Date): Promise<number> {
-    const cutoff = pruneCutoff(now, this.config.INGESTION_DEDUP_RETENTION_DAYS);
     try {
-      const removed = await this.processed.deleteProcessedBefore(cutoff);
-      if (removed) this.logger.log({ msg: 'pruned processed deliveries', removed, processedBefore: cutoff.toISOString() });
+      const removed = await this.processed.pruneGenerations(now);
+      if (removed) this.logger.log({ msg: 'pruned processed deliveries', generations: removed });
       return removed;
     } catch (err) {
       this.logger.error({ msg: 'pruning processed deliveries failed; the next run retries', err });

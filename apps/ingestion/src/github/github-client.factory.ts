@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createAppAuth } from '@octokit/auth-app';
+import { Semaphore } from 'async-mutex';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
@@ -41,8 +42,12 @@ export class GithubClientFactory {
   private readonly installationClients = new Map<number, GithubClient>();
   private sharedClient: GithubClient | undefined;
   private appClient: GithubClient | undefined;
+  // Shared by every client: deliveries read in parallel, GitHub sees a bounded number at once.
+  private readonly inFlight: Semaphore;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: IngestionConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: IngestionConfig) {
+    this.inFlight = new Semaphore(config.GITHUB_MAX_CONCURRENT_REQUESTS);
+  }
 
   /** The installation's client as a GitHub App; with a token (or anonymously) the shared client, whatever the id. */
   forInstallation(installationId: number | undefined): GithubClient {
@@ -104,8 +109,9 @@ export class GithubClientFactory {
       // Not `request.retries`: set there it would make every failure retryable, 404s included.
       retry: { retries: maxRetries },
       throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
-      // Every request is bounded, the token exchanges auth-app makes included.
-      request: { fetch: withTimeout(timeoutMs) },
+      // Every request is bounded in time and counted against the requests in flight, the token
+      // exchanges auth-app makes included (at the fetch, so a request waiting for one holds nothing).
+      request: { fetch: limited(this.inFlight, withTimeout(timeoutMs)) },
       // Octokit logs every request at info: that is debug detail for a service.
       log: {
         debug: (message: string) => this.logger.verbose(message),
@@ -123,6 +129,10 @@ export class GithubClientFactory {
     });
     return client;
   }
+}
+
+function limited(slots: Semaphore, inner: typeof fetch): typeof fetch {
+  return (input, init) => slots.runExclusive(() => inner(input, init));
 }
 
 function withTimeout(timeoutMs: number): typeof fetch {

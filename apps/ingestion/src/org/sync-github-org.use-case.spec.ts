@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { entityEventV1Schema, EntityEventV1 } from '@callboard/contracts';
 import type { GithubOrgSnapshot } from '@callboard/entity-model';
-import type { EventPublisher } from '@callboard/kafka';
+import type { EventPublisher, OutgoingRecord } from '@callboard/kafka';
+import { EntityEventGateway } from '../entity-events/entity-event.gateway';
 import type { IngestionConfig } from '../ingestion.config';
 import type { GithubOrgRead, GithubOrgRepository } from './github-org.repository';
 import type { OrgSyncState, OrgSyncStateRepository } from './org-sync-state.repository';
@@ -32,17 +33,22 @@ function setup(config: Partial<IngestionConfig> = {}) {
     delete: async (id: number) => void states.delete(id),
     findByInstallation: async (installationId: number) => [...states.values()].filter((s) => s.installationId === installationId),
   };
+  const deadLetters: unknown[] = [];
+  // Kafka is the only fake: the real gateway builds the events.
   const publisher = {
-    publish: async (_topic: string, schema: typeof entityEventV1Schema, messages: Array<{ key: string; value: EntityEventV1 }>) => {
-      for (const m of messages) published.push(schema.parse(m.value));
+    publishAll: async (records: OutgoingRecord[]) => {
+      for (const r of records) {
+        if (r.schema === entityEventV1Schema) published.push(entityEventV1Schema.parse(r.value));
+        else deadLetters.push(r.value);
+      }
     },
-    publishDeadLetter: jest.fn(async () => undefined),
   };
+  const settings = { KAFKA_TOPIC_PREFIX: '', GITHUB_ORGS: [], GITHUB_ORG_NAMESPACE: 'default', ...config } as IngestionConfig;
   const useCase = new SyncGithubOrgUseCase(
     github as unknown as GithubOrgRepository,
     state as unknown as OrgSyncStateRepository,
-    publisher as unknown as EventPublisher,
-    { KAFKA_TOPIC_PREFIX: '', GITHUB_ORGS: [], GITHUB_ORG_NAMESPACE: 'default', ...config } as IngestionConfig,
+    new EntityEventGateway(publisher as unknown as EventPublisher, settings),
+    settings,
   );
   const drain = () => published.splice(0).map((e) => `${e.type} ${e.entityRef} ${e.location.target}`);
   return { useCase, github, states, drain, published, setOrg: (read: GithubOrgRead) => (current = read) };

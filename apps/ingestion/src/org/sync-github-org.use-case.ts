@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
-import { deadLetterTopicOf, EntityEventV1, entityEventV1Schema, TOPICS } from '@callboard/contracts';
+import { createHash } from 'node:crypto';
 import { APP_CONFIG } from '@callboard/config';
-import { Entity, githubOrgEntities, githubOrgLocation, LocationSpec, planOrgSync, PublishedOrgEntity, stableStringify } from '@callboard/entity-model';
-import { EventPublisher, topicName } from '@callboard/kafka';
+import { githubOrgEntities, githubOrgLocation, LocationSpec, planOrgSync, PublishedOrgEntity, stableStringify } from '@callboard/entity-model';
+import { EntityEventGateway, PlannedEntityEvent, RejectedInput } from '../entity-events/entity-event.gateway';
 import type { IngestionConfig } from '../ingestion.config';
 import { GithubOrgNotReadableError, GithubOrgRepository } from './github-org.repository';
 import { OrgSyncStateRepository } from './org-sync-state.repository';
@@ -46,8 +45,6 @@ export interface OrgSyncOutcome {
 @Injectable()
 export class SyncGithubOrgUseCase {
   private readonly logger = new Logger(SyncGithubOrgUseCase.name);
-  private readonly entityTopic: string;
-  private readonly entityDeadLetterTopic: string;
   // One sync per organisation at a time in this process: two interleaved ones could record a
   // published state that belongs to neither.
   private readonly running = new Map<string, Promise<unknown>>();
@@ -55,12 +52,9 @@ export class SyncGithubOrgUseCase {
   constructor(
     private readonly github: GithubOrgRepository,
     private readonly state: OrgSyncStateRepository,
-    private readonly publisher: EventPublisher,
+    private readonly events: EntityEventGateway,
     @Inject(APP_CONFIG) private readonly config: IngestionConfig,
-  ) {
-    this.entityTopic = topicName(config, TOPICS.entityEvents);
-    this.entityDeadLetterTopic = topicName(config, deadLetterTopicOf(TOPICS.entityEvents));
-  }
+  ) {}
 
   /** Whether this organisation's people are synced at all (GITHUB_ORGS). */
   isSynced(org: string): boolean {
@@ -85,7 +79,7 @@ export class SyncGithubOrgUseCase {
       const sourceVersion = Math.max(Date.now(), previous.sourceVersion + 1);
       const refs = previous.entities.map((e) => e.ref);
       await this.publish(
-        refs.map((ref): PlannedEvent => ({ type: 'removal', entityRef: ref, location: { type: 'url', target: previous.locationTarget } })),
+        refs.map((ref): PlannedEntityEvent => ({ type: 'removal', ref, location: { type: 'url', target: previous.locationTarget }, path: ORG_PEOPLE_SOURCE_PATH })),
         { org: previous.login, deliveryId: request.deliveryId, sourceVersion, published: [] },
       );
       await this.state.delete(request.orgId);
@@ -131,15 +125,14 @@ export class SyncGithubOrgUseCase {
     const desired = await githubOrgEntities(read.snapshot, { namespace: this.config.GITHUB_ORG_NAMESPACE });
     const location = githubOrgLocation(read.snapshot.org.htmlUrl);
 
-    for (const invalid of desired.errors) {
-      await this.publisher.publishDeadLetter(this.entityDeadLetterTopic, {
+    const rejected = desired.errors.map(
+      (invalid): RejectedInput => ({
         reason: `invalid entity ${invalid.ref} from the GitHub organisation ${read.login}: ${invalid.error}`,
         stage: 'ingestion.github-org',
-        deliveryId: request.deliveryId,
-        original: { topic: this.entityTopic, key: invalid.ref, value: null },
+        key: invalid.ref,
         details: { org: read.login, entityRef: invalid.ref, location: location.target },
-      });
-    }
+      }),
+    );
 
     // A renamed organisation has a new URL, so a new location: every entity is published from
     // it naming the old one as superseded, so the catalog moves them keeping their uids and
@@ -155,10 +148,13 @@ export class SyncGithubOrgUseCase {
 
     await this.publish(
       [
-        ...released.map(({ ref, location: from }): PlannedEvent => ({ type: 'removal', entityRef: ref, location: from })),
-        ...plan.upserts.map(({ ref, entity }): PlannedEvent => ({ type: 'upsert', entityRef: ref, location, entity, supersedesLocation: previousLocation })),
+        ...released.map(({ ref, location: from }): PlannedEntityEvent => ({ type: 'removal', ref, location: from, path: ORG_PEOPLE_SOURCE_PATH })),
+        ...plan.upserts.map(
+          ({ ref, entity }): PlannedEntityEvent => ({ type: 'upsert', ref, location, originLocation: location, entity, path: ORG_PEOPLE_SOURCE_PATH, ...(previousLocation ? { supersedesLocation: previousLocation } : {}) }),
+        ),
       ],
       { org: read.login, deliveryId: request.deliveryId, sourceVersion, published: plan.published },
+      rejected,
     );
     await this.state.save(
       { orgId: read.id, login: read.login, locationTarget: location.target, entities: plan.published, sourceVersion, ...(read.installationId !== undefined ? { installationId: read.installationId } : {}) },
@@ -170,34 +166,16 @@ export class SyncGithubOrgUseCase {
     return result;
   }
 
-  private async publish(events: PlannedEvent[], context: { org: string; deliveryId: string; sourceVersion: number; published: PublishedOrgEntity[] }): Promise<void> {
-    if (events.length === 0) return;
-    const source = {
-      provider: 'github' as const,
-      deliveryId: context.deliveryId,
-      repository: context.org,
-      commitSha: createHash('sha1').update(stableStringify(context.published)).digest('hex'),
-      path: ORG_PEOPLE_SOURCE_PATH,
-    };
-    const emittedAt = new Date().toISOString();
-    const messages = events.map((planned): EntityEventV1 => {
-      const common = {
-        schemaVersion: 1 as const,
-        eventId: randomUUID(),
-        entityRef: planned.entityRef,
-        location: planned.location,
-        originLocation: planned.location,
-        source,
+  private publish(events: PlannedEntityEvent[], context: { org: string; deliveryId: string; sourceVersion: number; published: PublishedOrgEntity[] }, rejected: RejectedInput[] = []): Promise<void> {
+    return this.events.publish(
+      events,
+      {
+        deliveryId: context.deliveryId,
+        repository: context.org,
+        commitSha: createHash('sha1').update(stableStringify(context.published)).digest('hex'),
         sourceVersion: context.sourceVersion,
-        emittedAt,
-      };
-      if (planned.type === 'removal') return { ...common, type: 'removal' };
-      return { ...common, type: 'upsert', entity: planned.entity, ...(planned.supersedesLocation ? { supersedesLocation: planned.supersedesLocation } : {}) };
-    });
-    await this.publisher.publish(
-      this.entityTopic,
-      entityEventV1Schema,
-      messages.map((event) => ({ key: event.entityRef, value: event, headers: { 'x-github-delivery': context.deliveryId } })),
+      },
+      rejected,
     );
   }
 
@@ -213,7 +191,3 @@ export class SyncGithubOrgUseCase {
     }
   }
 }
-
-type PlannedEvent =
-  | { type: 'upsert'; entityRef: string; location: LocationSpec; entity: Entity; supersedesLocation?: LocationSpec }
-  | { type: 'removal'; entityRef: string; location: LocationSpec };

@@ -39,7 +39,7 @@ export class CatalogFileReader {
 
   private async parseFileAt(repository: GithubRepositoryRef, path: string, ref: string, readPlaceholder: PlaceholderReader): Promise<ParsedCatalogFile> {
     const content = await this.contents.readFile(repository, path, ref);
-    return content === null ? EMPTY_FILE : parseCatalogFile(content, { readPlaceholder });
+    return content === null ? EMPTY_FILE : parseCatalogFile(content, { readPlaceholder, path });
   }
 
   /**

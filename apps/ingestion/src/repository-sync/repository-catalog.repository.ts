@@ -11,7 +11,7 @@ type Lean = Omit<RepositoryCatalogDocument, 'updatedAt'>;
 
 function toRecord(doc: Lean): RepositoryRecord {
   return {
-    id: doc._id,
+    id: Number(doc._id),
     fullName: doc.fullName,
     htmlUrl: doc.htmlUrl,
     owner: doc.owner,
@@ -30,7 +30,7 @@ export class RepositoryCatalogRepository {
   constructor(@InjectModel(RepositoryCatalogDocument.name) private readonly repositories: Model<RepositoryCatalogDocument>) {}
 
   async find(id: number): Promise<RepositoryRecord | null> {
-    const doc = await this.repositories.findById(id).lean<Lean>().exec();
+    const doc = await this.repositories.findById(String(id)).lean<Lean>().exec();
     return doc ? toRecord(doc) : null;
   }
 
@@ -72,14 +72,14 @@ export class RepositoryCatalogRepository {
     };
     if (expectedRevision === null) {
       try {
-        await this.repositories.create({ _id: identity.id, ...fields, revision: 1 });
+        await this.repositories.create({ _id: String(identity.id), ...fields, revision: 1 });
       } catch (err) {
         if ((err as { code?: number }).code === 11000) throw new RecordChangedError(`repository ${identity.id} was recorded concurrently`);
         throw err;
       }
       return 1;
     }
-    const result = await this.repositories.updateOne({ _id: identity.id, revision: expectedRevision }, { $set: { ...fields, revision: expectedRevision + 1 } }).exec();
+    const result = await this.repositories.updateOne({ _id: String(identity.id), revision: expectedRevision }, { $set: { ...fields, revision: expectedRevision + 1 } }).exec();
     if (result.matchedCount === 0) throw new RecordChangedError(`repository ${identity.id} changed concurrently`);
     return expectedRevision + 1;
   }

@@ -18,8 +18,11 @@ export class RecordedFileDocument {
  */
 @Schema({ collection: 'repository_catalog', versionKey: false, timestamps: { createdAt: false, updatedAt: 'updatedAt' } })
 export class RepositoryCatalogDocument {
-  /** GitHub's repository id: stable across renames and transfers. */
-  @Prop({ type: Number, required: true }) _id!: number;
+  /**
+   * GitHub's repository id (stable across renames and transfers), as a string: FerretDB serves
+   * only string (and ObjectId) `_id` lookups from its index.
+   */
+  @Prop({ type: String, required: true }) _id!: string;
   @Prop({ type: String, required: true }) fullName!: string;
   /** Lowercased: GitHub names are case-insensitive. */
   @Prop({ type: String, required: true }) fullNameLower!: string;

@@ -1,9 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { deadLetterTopicOf, EntityEventV1, entityEventV1Schema, TOPICS } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
-import { githubFileLocation, LocationSpec, locationTargetsInRepository } from '@callboard/entity-model';
-import { EventPublisher, topicName } from '@callboard/kafka';
+import { CatalogFileDocumentError, githubFileLocation, LocationSpec, locationTargetsInRepository } from '@callboard/entity-model';
+import { EntityEventGateway, PlannedEntityEvent, RejectedInput } from '../entity-events/entity-event.gateway';
 import type { GithubRepositoryRef } from '../github/github-client.factory';
 import { GithubRepositoriesRepository } from '../github/github-repositories.repository';
 import type { IngestionConfig } from '../ingestion.config';
@@ -59,8 +57,6 @@ const refOf = (repository: RepositoryIdentity): GithubRepositoryRef => ({ fullNa
 @Injectable()
 export class RepositorySync {
   private readonly logger = new Logger(RepositorySync.name);
-  private readonly entityTopic: string;
-  private readonly entityDeadLetterTopic: string;
   private readonly isCatalogPath: CatalogPathMatcher;
   private readonly lock = new KeyedLock<number>();
 
@@ -68,11 +64,9 @@ export class RepositorySync {
     private readonly records: RepositoryCatalogRepository,
     private readonly github: GithubRepositoriesRepository,
     private readonly files: CatalogFileReader,
-    private readonly publisher: EventPublisher,
+    private readonly events: EntityEventGateway,
     @Inject(APP_CONFIG) config: IngestionConfig,
   ) {
-    this.entityTopic = topicName(config, TOPICS.entityEvents);
-    this.entityDeadLetterTopic = topicName(config, deadLetterTopicOf(TOPICS.entityEvents));
     this.isCatalogPath = catalogPathMatcher(config.CATALOG_FILE_PATHS);
   }
 
@@ -149,11 +143,9 @@ export class RepositorySync {
     // Each file's own version: the removal wins over what that file published, and a later
     // scan of the same commit (an unarchived repository) is not older than the removal.
     const events = record.files.flatMap((file) =>
-      file.refs.map((ref) =>
-        this.event(record, { type: 'removal', ref, location: { type: 'url', target: file.target }, path: file.path }, { sha: file.commitSha, sourceVersion: file.sourceVersion }, deliveryId),
-      ),
+      file.refs.map((ref): PlannedEntityEvent => ({ type: 'removal', ref, location: { type: 'url', target: file.target }, path: file.path, commitSha: file.commitSha, sourceVersion: file.sourceVersion })),
     );
-    await this.publish(events, deliveryId);
+    await this.events.publish(events, { deliveryId, repository: record.fullName, repositoryId: record.id, commitSha: record.files[0].commitSha, sourceVersion: record.versionFloor });
     // Kept without files rather than deleted: a read after this (unarchived, added back) must outrank these removals.
     await this.records.write(record, [], newestPublishedVersion(record), record.revision);
     this.logger.log({ msg: 'repository left the catalog', deliveryId, repository: record.fullName, reason, removals: events.length });
@@ -181,15 +173,19 @@ export class RepositorySync {
 
     const read = await this.readFrom(repository, head.ref ?? head.sha, roots, scope.kind === 'touched' ? scope.previousCommit : undefined, deliveryId);
     const outcome: SyncOutcome = { files: read.length, upserts: 0, removals: 0, invalidDocuments: 0 };
-    for (const file of read) outcome.invalidDocuments += await this.deadLetterInvalid(repository, file, head.sha, deliveryId);
+    const rejected = read.flatMap((file) => this.rejectedDocuments(repository, file, head.sha));
+    outcome.invalidDocuments = rejected.length;
+    const attribution = { deliveryId, repository: repository.fullName, repositoryId: repository.id, commitSha: head.sha, sourceVersion: head.sourceVersion };
 
     const plan = planSync({ recorded: inScope, read: read.map((r) => r.file), head });
     if (plan.pending.length > 0 || plan.final.remove.length > 0 || record) {
       let revision = record?.revision ?? null;
       const versionFloor = newestPublishedVersion(record, plan.final.put);
       if (plan.removals.length + plan.upserts.length > 0) revision = await this.records.write(repository, merge(recordedFiles, plan.pending, []), versionFloor, revision);
-      await this.publish(this.events(repository, plan, head, deliveryId), deliveryId);
+      await this.events.publish(eventsOf(plan), attribution, rejected);
       await this.records.write(repository, merge(recordedFiles, plan.final.put, plan.final.remove), versionFloor, revision);
+    } else if (rejected.length > 0) {
+      await this.events.publish([], attribution, rejected);
     }
     outcome.upserts = plan.upserts.length;
     outcome.removals = plan.removals.length;
@@ -204,20 +200,30 @@ export class RepositorySync {
     roots: readonly string[],
     previousCommit: string | undefined,
     deliveryId: string,
-  ): Promise<Array<{ file: ReadFile; errors: Array<{ index: number; message: string }> }>> {
+  ): Promise<Array<{ file: ReadFile; errors: CatalogFileDocumentError[] }>> {
     const github = refOf(repository);
     const locationOf = (path: string): LocationSpec => githubFileLocation(repository.htmlUrl, repository.defaultBranch, path);
     const seen = new Set(roots);
-    const out: Array<{ file: ReadFile; errors: Array<{ index: number; message: string }> }> = [];
+    const out: Array<{ file: ReadFile; errors: CatalogFileDocumentError[] }> = [];
     let frontier = roots.map((path) => ({ path, originPath: path }));
     for (let depth = 0; frontier.length > 0; depth += 1) {
       const next: typeof frontier = [];
-      for (const { path, originPath } of frontier) {
-        const isRoot = path === originPath;
-        // One after the other: a failed read fails the attempt without leaving the other's
-        // retries running on behind it.
-        const parsed = await this.files.read(github, repository.htmlUrl, path, sha);
-        const previousRefs = isRoot && previousCommit ? await this.files.readPreviousRefs(github, path, previousCommit, deliveryId) : undefined;
+      // The files of one level are read together (GithubClientFactory bounds the requests in
+      // flight); all are waited for, so a failed read fails the attempt with nothing left
+      // running on behind it.
+      const settled = await Promise.allSettled(
+        frontier.map(async ({ path, originPath }) => {
+          const isRoot = path === originPath;
+          const [parsed, previousRefs] = await Promise.all([
+            this.files.read(github, repository.htmlUrl, path, sha),
+            isRoot && previousCommit ? this.files.readPreviousRefs(github, path, previousCommit, deliveryId) : Promise.resolve(undefined),
+          ]);
+          return { path, originPath, parsed, previousRefs };
+        }),
+      );
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      for (const { path, originPath, parsed, previousRefs } of settled.map((r) => (r as PromiseFulfilledResult<{ path: string; originPath: string; parsed: Awaited<ReturnType<CatalogFileReader['read']>>; previousRefs: string[] | undefined }>).value)) {
         out.push({
           file: {
             path,
@@ -250,62 +256,26 @@ export class RepositorySync {
     return out;
   }
 
-  private async deadLetterInvalid(repository: RepositoryIdentity, read: { file: ReadFile; errors: Array<{ index: number; message: string }> }, sha: string, deliveryId: string): Promise<number> {
-    for (const error of read.errors) {
-      await this.publisher.publishDeadLetter(this.entityDeadLetterTopic, {
-        reason: `invalid document ${error.index} in ${repository.fullName}/${read.file.path}: ${error.message}`,
-        stage: 'ingestion.catalog-file',
-        deliveryId,
-        original: { topic: this.entityTopic, key: read.file.location.target, value: null },
-        details: { repository: repository.fullName, path: read.file.path, commitSha: sha, documentIndex: error.index, location: read.file.location.target },
-      });
-    }
-    return read.errors.length;
+  private rejectedDocuments(repository: RepositoryIdentity, read: { file: ReadFile; errors: CatalogFileDocumentError[] }, sha: string): RejectedInput[] {
+    return read.errors.map((error) => ({
+      reason: `${repository.fullName}/${read.file.path}: ${error.problem.message}`,
+      stage: 'ingestion.catalog-file',
+      key: read.file.location.target,
+      details: {
+        repository: repository.fullName,
+        path: read.file.path,
+        commitSha: sha,
+        documentIndex: error.index,
+        location: read.file.location.target,
+        problem: error.problem,
+      },
+    }));
   }
+}
 
-  private events(repository: RepositoryIdentity, plan: SyncPlan, head: { sha: string; sourceVersion: number }, deliveryId: string): EntityEventV1[] {
-    // Removals first: an entity moving between files is released by one before the other claims it.
-    return [
-      ...plan.removals.map((r) => this.event(repository, { type: 'removal', ...r }, head, deliveryId)),
-      ...plan.upserts.map((u) => this.event(repository, { type: 'upsert', ...u }, head, deliveryId)),
-    ];
-  }
-
-  private event(
-    repository: RepositoryIdentity,
-    change:
-      | { type: 'removal'; ref: string; location: LocationSpec; path: string }
-      | { type: 'upsert'; ref: string; entity: Extract<EntityEventV1, { type: 'upsert' }>['entity']; location: LocationSpec; originLocation: LocationSpec; supersedesLocation?: LocationSpec; path: string },
-    head: { sha: string; sourceVersion: number },
-    deliveryId: string,
-  ): EntityEventV1 {
-    const common = {
-      schemaVersion: 1 as const,
-      eventId: randomUUID(),
-      entityRef: change.ref,
-      location: change.location,
-      source: { provider: 'github' as const, deliveryId, repository: repository.fullName, repositoryId: repository.id, commitSha: head.sha, path: change.path },
-      sourceVersion: head.sourceVersion,
-      emittedAt: new Date().toISOString(),
-    };
-    if (change.type === 'removal') return { ...common, type: 'removal', originLocation: change.location };
-    return {
-      ...common,
-      type: 'upsert',
-      originLocation: change.originLocation,
-      entity: change.entity,
-      ...(change.supersedesLocation ? { supersedesLocation: change.supersedesLocation } : {}),
-    };
-  }
-
-  private async publish(events: EntityEventV1[], deliveryId: string): Promise<void> {
-    if (events.length === 0) return;
-    await this.publisher.publish(
-      this.entityTopic,
-      entityEventV1Schema,
-      events.map((event) => ({ key: event.entityRef, value: event, headers: { 'x-github-delivery': deliveryId } })),
-    );
-  }
+/** The events a sync plan publishes: removals first, so an entity moving between files is released by one before the other claims it. */
+function eventsOf(plan: SyncPlan): PlannedEntityEvent[] {
+  return [...plan.removals.map((r): PlannedEntityEvent => ({ type: 'removal', ...r })), ...plan.upserts.map((u): PlannedEntityEvent => ({ type: 'upsert', ...u }))];
 }
 
 /** The recorded files with some replaced or added (by path) and some removed. */

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { GithubWebhookController } from './github-webhook.controller';
+import { ReceiveWebhookUseCase } from './receive-webhook.use-case';
+import { WebhookSignatureVerifier } from './webhook-signature.verifier';
+
+/** The webhook endpoint: verified deliveries recorded in Kafka before they are answered. */
+@Module({
+  controllers: [GithubWebhookController],
+  providers: [WebhookSignatureVerifier, ReceiveWebhookUseCase],
+})
+export class WebhooksModule {}

@@ -1,0 +1,285 @@
+/**
+ * The write path through the real pipeline: signed push webhooks → ingestion (reading files from
+ * the GitHub stand-in) → Kafka → catalog → Kafka → query API, every service started from dist as
+ * production runs it, on the bench stack's engines (FerretDB unless MONGODB_URI points elsewhere).
+ *
+ *   npm run bench:pipeline                                   # 10,000 entities in 500 repositories
+ *   npm run bench:pipeline -- --entities 100000 --repos 2000 # the 100k figures
+ *
+ * Scenarios (--only a,b,...; all by default):
+ *   cold     every repository pushed once (--webhook-concurrency, default 32) on an empty
+ *            catalog, until every entity is served by the query API
+ *   single   one push at a time changing one entity, webhook 202 → served by by-name (--samples 20)
+ *   steady   --rate pushes/s (default 25) over --hot-repos repositories (default 200) for
+ *            --duration s (default 60), each changing one entity: 202 → served, and how many never were
+ *   step     the same at each of --step-rates (default 25,50,75,100,150) for --step-duration s
+ *            (default 20): the highest rate whose p99 stays within 1 s
+ *   replica  a second query replica started on the loaded catalog: time until it serves
+ * and, at the end, the peak RSS (VmHWM) of each service.
+ *
+ * Each run uses a fresh database and topic prefix (a cold catalog), --partitions (default 3).
+ * Prints each figure beside its target from issue 11; exits 0 whatever the numbers.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
+import { DEFAULT_SEED, generateCatalog, Random, SyntheticEntity } from '../tools/synthetic-catalog/src';
+import { ServiceProcess, spawnService } from '../test/support/process-harness';
+import { flag, numberArgument, stringArgument } from './support/arguments';
+import { startBenchStack } from './support/bench-stack';
+
+const API = '/api/catalog';
+const SECRET = 'bench-pipeline-secret';
+const ORG = 'bench';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (line: string) => console.log(`[pipeline] ${line}`);
+
+interface BenchRepo {
+  fullName: string;
+  items: SyntheticEntity[];
+}
+
+const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)} ms` : 'n/a');
+const secs = (value: number) => `${(value / 1000).toFixed(1)} s`;
+
+function fileOf(items: SyntheticEntity[]): string {
+  return items.map((item) => stringify(item.entity, { lineWidth: 0 })).join('---\n');
+}
+
+/** The generator's files, dealt over `count` repositories (each repository's file holds what several of the generator's would). */
+function repositoriesOf(entities: SyntheticEntity[], count: number): BenchRepo[] {
+  const byOriginal = new Map<string, SyntheticEntity[]>();
+  for (const item of entities) byOriginal.set(item.repository, [...(byOriginal.get(item.repository) ?? []), item]);
+  const repos: BenchRepo[] = Array.from({ length: count }, (_, i) => ({ fullName: `${ORG}/repo-${String(i).padStart(5, '0')}`, items: [] }));
+  let next = 0;
+  for (const items of byOriginal.values()) {
+    repos[next % count].items.push(...items);
+    next += 1;
+  }
+  return repos.filter((r) => r.items.length > 0);
+}
+
+function vmStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+) kB`));
+    return match ? Number(match[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+class Pipeline {
+  readonly github = new GitHubStandIn({ htmlUrl: 'https://github.com' });
+  ingestion!: ServiceProcess;
+  catalog!: ServiceProcess;
+  query!: ServiceProcess;
+  env!: Record<string, string>;
+  repos: BenchRepo[] = [];
+  private readonly random = new Random(`pipeline/${Date.now()}`);
+
+  randomRepo(): BenchRepo {
+    return this.random.pick(this.repos);
+  }
+
+  async start(engines: { kafkaBrokers: string; mongodbUri: string }, partitions: number, entities: number): Promise<void> {
+    const run = `${entities}_${Date.now().toString(36)}`;
+    const githubUrl = await this.github.start();
+    this.env = {
+      KAFKA_BROKERS: engines.kafkaBrokers,
+      MONGODB_URI: engines.mongodbUri,
+      MONGODB_DATABASE: `pipe_${run}`,
+      KAFKA_TOPIC_PREFIX: `pipe.${run}.`,
+      KAFKA_TOPIC_PARTITIONS: String(partitions),
+      LOG_LEVEL: stringArgument('log-level', 'warn'),
+      NODE_ENV: 'production',
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      GITHUB_API_URL: githubUrl,
+      RECONCILE_INTERVAL_MINUTES: '0',
+    };
+    log(`services on database ${this.env.MONGODB_DATABASE}, topic prefix ${this.env.KAFKA_TOPIC_PREFIX}, ${partitions} partitions`);
+    // Started as docker-compose.yml starts them (the query's heap capped as there).
+    this.catalog = await spawnService('catalog', this.env, { readyTimeoutMs: 120_000 });
+    this.ingestion = await spawnService('ingestion', this.env, { readyTimeoutMs: 120_000 });
+    this.query = await spawnService('query', this.env, { readyTimeoutMs: 120_000, nodeFlags: ['--max-old-space-size=768'] });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.ingestion?.stop(), this.catalog?.stop(), this.query?.stop()]);
+    await this.github.stop();
+  }
+
+  /** Entities the query API serves now. */
+  async servedCount(url = this.query.url): Promise<number> {
+    const response = await fetch(`${url}${API}/entities/by-query?limit=1`);
+    return ((await response.json()) as { totalItems: number }).totalItems;
+  }
+
+  async push(repo: BenchRepo): Promise<{ status: number; acceptedAt: number }> {
+    const { payload } = this.github.commit(repo.fullName, { files: { 'catalog-info.yaml': fileOf(repo.items) } });
+    const result = await sendWebhook({ url: `${this.ingestion.url}/webhooks/github`, secret: SECRET, event: 'push', payload });
+    // The stand-in keeps every request for tests; a benchmark only needs the files.
+    this.github.requests.length = 0;
+    return { status: result.status, acceptedAt: performance.now() };
+  }
+
+  /** Commits a new description for one component of the repository and pushes it; resolves when by-name serves it, or after `timeoutMs`. */
+  async changeOne(repo: BenchRepo, timeoutMs: number): Promise<{ latency: number | null; status: number }> {
+    const components = repo.items.filter((i) => i.entity.kind === 'Component');
+    const target = this.random.pick(components.length > 0 ? components : repo.items);
+    const marker = `bench ${randomUUID()}`;
+    target.entity = { ...target.entity, metadata: { ...target.entity.metadata, description: marker } };
+    const { status, acceptedAt } = await this.push(repo);
+    if (status !== 202) return { latency: null, status };
+    const { kind, metadata } = target.entity;
+    const url = `${this.query.url}${API}/entities/by-name/${kind.toLowerCase()}/${metadata.namespace ?? 'default'}/${encodeURIComponent(metadata.name)}`;
+    while (performance.now() - acceptedAt < timeoutMs) {
+      const response = await fetch(url);
+      if (response.status === 200 && ((await response.json()) as { metadata: { description?: string } }).metadata.description === marker) {
+        return { latency: performance.now() - acceptedAt, status };
+      }
+      await sleep(5);
+    }
+    return { latency: null, status };
+  }
+
+  /** Open loop at `rate` pushes/s for `seconds`, over the first `hot` repositories. */
+  async load(rate: number, seconds: number, hot: number): Promise<{ latencies: number[]; lost: number; refused: number; sent: number; achieved: number }> {
+    const pool = this.repos.slice(0, Math.min(hot, this.repos.length));
+    const busy = new Set<BenchRepo>();
+    const samples: Array<Promise<{ latency: number | null; status: number }>> = [];
+    const started = performance.now();
+    let sent = 0;
+    for (let i = 0; performance.now() - started < seconds * 1000; i += 1) {
+      const due = started + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      // One change in flight per repository: its file is rewritten whole.
+      const free = pool.filter((r) => !busy.has(r));
+      if (free.length === 0) continue;
+      const repo = this.random.pick(free);
+      busy.add(repo);
+      sent += 1;
+      samples.push(this.changeOne(repo, 30_000).finally(() => busy.delete(repo)));
+    }
+    const achieved = sent / ((performance.now() - started) / 1000);
+    const results = await Promise.all(samples);
+    return {
+      latencies: results.filter((r) => r.latency !== null).map((r) => r.latency!),
+      lost: results.filter((r) => r.latency === null && r.status === 202).length,
+      refused: results.filter((r) => r.status !== 202).length,
+      sent,
+      achieved,
+    };
+  }
+}
+
+async function main(): Promise<void> {
+  const entities = numberArgument('entities', 10_000);
+  const repoCount = numberArgument('repos', entities >= 100_000 ? 2000 : 500);
+  const partitions = numberArgument('partitions', 3);
+  const only = new Set(stringArgument('only', 'cold,single,steady,step,replica').split(','));
+  const coldTarget = entities >= 100_000 ? 180_000 : 15_000;
+  const rows: string[] = [];
+  const row = (measure: string, figure: string, target: string) => rows.push(`| ${measure} | ${figure} | ${target} |`);
+
+  const catalog = generateCatalog({ entities, seed: stringArgument('seed', DEFAULT_SEED) });
+  const bench = await startBenchStack({ keepRunning: flag('keep-running') });
+  const pipeline = new Pipeline();
+  try {
+    pipeline.repos = repositoriesOf(catalog.entities, repoCount);
+    log(`${catalog.entities.length} entities in ${pipeline.repos.length} repositories (largest file ${Math.max(...pipeline.repos.map((r) => r.items.length))} entities)`);
+    for (const repo of pipeline.repos) pipeline.github.createRepository(repo.fullName);
+    await pipeline.start(bench.engines, partitions, entities);
+
+    // Cold: every repository pushed once; always run, the other scenarios need the catalog.
+    {
+      const concurrency = numberArgument('webhook-concurrency', 32);
+      const queue = [...pipeline.repos];
+      const started = performance.now();
+      let refused = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          for (let repo = queue.shift(); repo; repo = queue.shift()) if ((await pipeline.push(repo)).status !== 202) refused += 1;
+        }),
+      );
+      const accepted = performance.now() - started;
+      log(`${pipeline.repos.length} push webhooks answered in ${secs(accepted)} (${refused} not 202)`);
+      let served = 0;
+      let lastLog = performance.now();
+      const deadline = started + Math.max(coldTarget * 4, 600_000);
+      while ((served = await pipeline.servedCount()) < catalog.entities.length && performance.now() < deadline) {
+        if (performance.now() - lastLog > 10_000) {
+          log(`served ${served}/${catalog.entities.length} after ${secs(performance.now() - started)}`);
+          lastLog = performance.now();
+        }
+        await sleep(100);
+      }
+      const took = performance.now() - started;
+      log(`cold ingest: ${served}/${catalog.entities.length} served after ${secs(took)}`);
+      row(`cold ingest, ${entities.toLocaleString('en')} entities in ${pipeline.repos.length} repositories (first webhook → all served)`, served >= catalog.entities.length ? secs(took) : `${served} served after ${secs(took)}`, `≤ ${coldTarget / 1000} s`);
+    }
+
+    if (only.has('single')) {
+      const samples = numberArgument('samples', 20);
+      const latencies: number[] = [];
+      for (let i = 0; i < samples; i += 1) {
+        const result = await pipeline.changeOne(pipeline.randomRepo(), 30_000);
+        if (result.latency !== null) latencies.push(result.latency);
+      }
+      log(`single push: p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(Math.max(...latencies))}, ${samples - latencies.length} not served within 30 s`);
+      row(`one push at a time, ${samples} samples (202 → served by by-name)`, `p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}`, 'p99 ≤ 300 ms');
+    }
+
+    const hot = numberArgument('hot-repos', 200);
+    if (only.has('steady')) {
+      const rate = numberArgument('rate', 25);
+      const seconds = numberArgument('duration', 60);
+      const r = await pipeline.load(rate, seconds, hot);
+      log(`steady ${rate}/s for ${seconds} s: sent ${r.sent} (${r.achieved.toFixed(1)}/s), p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(percentile(r.latencies, 99))}, max ${ms(Math.max(...r.latencies))}, lost ${r.lost}, refused ${r.refused}`);
+      row(`${rate} pushes/s over ${hot} repositories for ${seconds} s (202 → served)`, `p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(percentile(r.latencies, 99))}, lost ${r.lost} of ${r.sent}`, 'p50 ≤ 150 ms, p99 ≤ 1 s, 0 lost');
+    }
+
+    if (only.has('step')) {
+      const rates = stringArgument('step-rates', '25,50,75,100,150').split(',').map(Number);
+      const seconds = numberArgument('step-duration', 20);
+      let best = 0;
+      for (const rate of rates) {
+        const r = await pipeline.load(rate, seconds, hot);
+        const p99 = percentile(r.latencies, 99);
+        log(`step ${rate}/s: achieved ${r.achieved.toFixed(1)}/s, p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(p99)}, lost ${r.lost}`);
+        if (p99 <= 1000 && r.lost === 0 && r.achieved >= rate * 0.9) best = rate;
+        else break;
+      }
+      row(`highest rate with p99 ≤ 1 s (steps ${rates.join(', ')} /s, ${seconds} s each)`, `${best}/s`, 'report (aim 100/s)');
+    }
+
+    if (only.has('replica')) {
+      const started = performance.now();
+      const replica = await spawnService('query', pipeline.env, { readyTimeoutMs: 300_000, nodeFlags: ['--max-old-space-size=768'] });
+      const took = performance.now() - started;
+      const served = await pipeline.servedCount(replica.url);
+      log(`a new query replica served ${served} entities ${secs(took)} after it was started (peak RSS ${Math.round(vmStatus(replica.pid, 'VmHWM') / 2 ** 20)} MiB)`);
+      row(`query replica start at ${entities.toLocaleString('en')} entities (spawn → healthy)`, secs(took), '≤ 30 s');
+      await replica.stop();
+    }
+
+    for (const [name, service] of [['ingestion', pipeline.ingestion], ['catalog', pipeline.catalog], ['query', pipeline.query]] as const) {
+      row(`peak RSS of ${name} (VmHWM)`, `${Math.round(vmStatus(service.pid, 'VmHWM') / 2 ** 20)} MiB`, '≤ 1 GiB');
+    }
+  } finally {
+    await pipeline.stop();
+    await bench.stop();
+  }
+  console.log(`\n| measure | figure | target |\n| --- | --- | --- |\n${rows.join('\n')}\n`);
+}
+
+main().catch((err) => {
+  console.error(`pipeline bench failed: ${(err as Error).stack ?? err}`);
+  process.exit(1);
+});
