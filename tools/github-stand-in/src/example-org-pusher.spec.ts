@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -65,7 +65,7 @@ describe('pushExampleOrgChanges', () => {
     standIn = new GitHubStandIn({ org: 'acme' });
     baseUrl = await standIn.start();
     const pushes = loadExampleOrg(standIn, dir);
-    watcher = pushExampleOrgChanges(standIn, { dir, pushes, webhookUrl, secret: SECRET, log: (l) => logged.push(l), debounceMs: 100 });
+    watcher = await pushExampleOrgChanges(standIn, { dir, pushes, webhookUrl, secret: SECRET, log: (l) => logged.push(l), debounceMs: 100 });
   });
 
   afterEach(async () => {
@@ -107,6 +107,26 @@ describe('pushExampleOrgChanges', () => {
     expect(push.head_commit?.modified).toEqual(['catalog-info.yaml']);
     await expect(contentAt('acme/storefront', 'catalog-info.yaml', push.after)).resolves.toEqual({ status: 200, text: edited });
     expect(logged).toEqual([expect.stringMatching(/storefront: committed [0-9a-f]{7} to acme\/storefront \(modified catalog-info\.yaml\); push delivery=\S+ status=202$/)]);
+  });
+
+  it('keeps pushing a file that editors save by replacing it (write elsewhere, rename over it), save after save', async () => {
+    const file = join(dir, 'platform-docs', 'docs', 'index.md');
+    const saveByReplacing = (text: string) => {
+      writeFileSync(`${file}.tmp`, text);
+      renameSync(`${file}.tmp`, file);
+    };
+    saveByReplacing('# First save\n');
+    const [first] = await deliveries(1);
+    saveByReplacing('# Second save\n');
+    const [, second] = await deliveries(2);
+    rmSync(file);
+    writeFileSync(file, '# Third save\n');
+    const [, , third] = await deliveries(3);
+    const pushes = [first, second, third].map((d) => d.payload as unknown as PushEvent);
+    expect(pushes.map((p) => p.head_commit?.modified)).toEqual([['docs/index.md'], ['docs/index.md'], ['docs/index.md']]);
+    expect(pushes[1].before).toBe(pushes[0].after);
+    expect(pushes[2].before).toBe(pushes[1].after);
+    await expect(contentAt('acme/platform-docs', 'docs/index.md', pushes[2].after)).resolves.toEqual({ status: 200, text: '# Third save\n' });
   });
 
   it('sends one push for a burst of saves in one repository: files added, changed and deleted', async () => {

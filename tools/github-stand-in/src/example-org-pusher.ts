@@ -36,9 +36,9 @@ function describe(change: ExampleOrgChange): string {
  * While it runs, every file saved in the example organisation's folder becomes a commit in the
  * stand-in and the signed webhook GitHub would send for it (a push; `repository.deleted` for a
  * folder removed), delivered to Callboard, so a newcomer sees the change in the catalog a moment
- * later. Returns the watcher (`close()` stops it).
+ * later. Resolves to the watcher once it watches (`close()` stops it).
  */
-export function pushExampleOrgChanges(standIn: GitHubStandIn, options: PushExampleOrgChangesOptions): ExampleOrgWatcher {
+export function pushExampleOrgChanges(standIn: GitHubStandIn, options: PushExampleOrgChangesOptions): Promise<ExampleOrgWatcher> {
   const shown = (folder: string | undefined) => relative(process.cwd(), folder === undefined ? options.dir : `${options.dir}/${folder}`) || '.';
   return new ExampleOrgWatcher(standIn, {
     dir: options.dir,

@@ -1,6 +1,7 @@
-import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import type { PushEvent } from '@octokit/webhooks-types';
+import { watch, type FSWatcher } from 'chokidar';
 import { addExampleRepository, exampleOrgName, exampleRepositoryFolders, readExampleFolder } from './example-org';
 import type { CommitResult, GitHubStandIn } from './github-stand-in';
 
@@ -40,10 +41,11 @@ const REPOSITORY_NAME = /^[A-Za-z0-9._-]+$/;
  * Keeps the stand-in's repositories equal to the example organisation's folders while it runs:
  * a file added, changed or deleted in `<dir>/<folder>/` becomes a commit on that repository's
  * default branch, a new folder a new repository, a removed folder a deleted repository, each
- * handed to `onChange` with the webhook GitHub would deliver for it. Uses Node's recursive
- * `fs.watch` (inotify on Linux, new sub-folders included). Which folder an event names is all
- * that is taken from it: the folder is then read again and compared with the repository, so
- * missed, doubled or reordered events change nothing.
+ * handed to `onChange` with the webhook GitHub would deliver for it. Watches with chokidar:
+ * Node 20's recursive `fs.watch` on Linux loses a file once it is replaced (an editor's atomic
+ * save, `sed -i`, `git checkout`), and then misses every later save of it. Which folder an event
+ * names is all that is taken from it: the folder is then read again and compared with the
+ * repository, so doubled or reordered events change nothing.
  */
 export class ExampleOrgWatcher {
   private watcher: FSWatcher | undefined;
@@ -65,9 +67,16 @@ export class ExampleOrgWatcher {
     for (const { fullName, push } of options.pushes) this.lastPushes.set(fullName.toLowerCase(), push.payload);
   }
 
-  start(): this {
-    this.watcher = watch(this.options.dir, { recursive: true }, (_event, filename) => this.noted(filename));
-    this.watcher.on('error', (error) => this.options.onError?.(error, undefined));
+  /** Resolves once the folder is watched (chokidar has read it): a save from then on is noticed. */
+  async start(): Promise<this> {
+    const watcher = watch(this.options.dir, {
+      ignoreInitial: true,
+      ignored: (path) => /(^|[\\/])(\.git|node_modules)([\\/]|$)/.test(relative(this.options.dir, path)),
+    });
+    this.watcher = watcher;
+    watcher.on('all', (_event, path) => this.noted(relative(this.options.dir, path)));
+    watcher.on('error', (error) => this.options.onError?.(error instanceof Error ? error : new Error(String(error)), undefined));
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
     return this;
   }
 
@@ -85,13 +94,13 @@ export class ExampleOrgWatcher {
     this.timer = undefined;
     this.pending.clear();
     this.rescanAll = false;
-    this.watcher?.close();
+    await this.watcher?.close();
     await this.queue;
   }
 
-  private noted(filename: string | Buffer | null): void {
+  private noted(path: string): void {
     if (this.closed) return;
-    const top = filename ? String(filename).split(/[\\/]/)[0] : '';
+    const top = path.split(sep)[0];
     if (top) this.pending.add(top);
     else this.rescanAll = true;
     if (this.timer) clearTimeout(this.timer);

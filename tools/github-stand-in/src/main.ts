@@ -166,7 +166,7 @@ export async function main(): Promise<void> {
   }
   log(`${accepted}/${repos.length} deliveries accepted; serving until SIGTERM/SIGINT`);
   if (env.GITHUB_STAND_IN_WATCH && !stopping.signal.aborted) {
-    watcher = pushExampleOrgChanges(standIn, {
+    watcher = await pushExampleOrgChanges(standIn, {
       dir,
       pushes: repos,
       webhookUrl: env.CALLBOARD_WEBHOOK_URL,
