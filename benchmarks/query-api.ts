@@ -7,8 +7,8 @@
  *   npm run bench:query [-- --entities 100000 --duration 15 --connections 10]
  *   npm run bench:query -- --smoke            # 2,000 entities, 2 s per scenario
  *
- * Options: --seed S (default "callboard"), --load direct|pipeline (how the dataset gets in,
- * see benchmarks/support/loaders.ts; default direct), --warmup SECONDS (per scenario, default
+ * Options: --seed S (default "callboard"), --load pipeline (how the dataset gets in,
+ * see benchmarks/support/loaders.ts), --warmup SECONDS (per scenario, default
  * 3, smoke 0.5), --change-samples N (default 20, smoke 5), --only a,b (scenario names),
  * --change-timeout SECONDS (per change, default 120, smoke 30; sampling stops at the first
  * change not visible by then), --log-level L (services' LOG_LEVEL, default warn),
@@ -331,7 +331,7 @@ async function main(): Promise<void> {
   const querySemiSpaceMb = numberArgument('query-semi-space-mb', 0);
   const traceGc = flag('query-trace-gc');
   const seed = stringArgument('seed', DEFAULT_SEED);
-  const method = stringArgument('load', 'direct');
+  const method = stringArgument('load', 'pipeline');
   const logLevelName = stringArgument('log-level', 'warn');
   const only = stringArgument('only', '').split(',').filter(Boolean);
   const loader = loaderNamed(method);

@@ -1,6 +1,6 @@
 /**
  * The query service's read model without servers: builds the synthetic catalog's served
- * entities with the catalog's own functions (as the direct loader does), loads them into a
+ * entities with the catalog's own functions, loads them into a
  * CatalogIndex, and reports the heap after GC and per-operation timings of the benchmark's five
  * scenarios, rendered as the query service renders them. For iterating on libs/catalog-index
  * before confirming with `npm run bench:query`.
@@ -18,7 +18,7 @@ import type { Entity } from '@callboard/entity-model';
 import { JsonBody } from '../apps/query/src/http/json-body';
 import { DEFAULT_SEED, generateCatalog, Random } from '../tools/synthetic-catalog/src';
 import { numberArgument, stringArgument } from './support/arguments';
-import { projectInMemory } from './support/direct-loader';
+import { servedInMemory } from './support/served-in-memory';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -37,8 +37,7 @@ async function servedJson(entities: number, seed: string): Promise<string[]> {
   const file = join(tmpdir(), `callboard-served-${seed}-${entities}.ndjson`);
   if (existsSync(file)) return readFileSync(file, 'utf8').split('\n').filter(Boolean);
   const catalog = generateCatalog({ entities, seed });
-  const { entities: documents } = await projectInMemory({ catalog });
-  const lines = documents.map((d) => d.entityJson as string);
+  const lines = (await servedInMemory(catalog)).map((entity) => JSON.stringify(entity));
   writeFileSync(file, `${lines.join('\n')}\n`);
   return lines;
 }

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
-import { EntityEventV1, entityEventV1Schema, TOPICS } from '@callboard/contracts';
+import { catalogRelationsTopic, EntityEventV1, entityEventV1Schema, TOPICS } from '@callboard/contracts';
 import { PROCESSING_VERSION } from '@callboard/entity-model';
 import { ensureTopics, EventPublisher, KafkaSettings, kafkaClientConfig, OutgoingMessage, topicName } from '@callboard/kafka';
 import { SyntheticCatalog, upsertEventsOf } from '../../tools/synthetic-catalog/src';
@@ -169,7 +169,7 @@ export async function ensureDataset(ctx: LoadContext, loader: DatasetLoader, met
 export async function publishCatalog(ctx: LoadContext): Promise<number> {
   const settings = kafkaSettings(ctx.engines, ctx.target);
   const kafka = new Kafka({ ...kafkaClientConfig(settings, 'bench-loader'), logLevel: logLevel.ERROR });
-  await ensureTopics(kafka, settings, [TOPICS.entityEvents, TOPICS.catalogChanges]);
+  await ensureTopics(kafka, settings, [TOPICS.entityEvents, TOPICS.catalogChanges, TOPICS.catalogEntities]);
   const publisher = new EventPublisher(kafka);
   await publisher.connect();
   const topic = topicName(settings, TOPICS.entityEvents);
@@ -190,33 +190,31 @@ export async function publishCatalog(ctx: LoadContext): Promise<number> {
   return performance.now() - started;
 }
 
-/** Events on the entity-event topic not yet committed by the catalog's consumer group. */
+/** Messages on the catalog's input topics (entity events, its relation updates) not yet committed by its consumer group. */
 export async function catalogLag(engines: Engines, target: DatasetTarget): Promise<number> {
   const settings = kafkaSettings(engines, target);
   const kafka = new Kafka({ ...kafkaClientConfig(settings, 'bench-lag'), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const topic = topicName(settings, TOPICS.entityEvents);
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId: `${target.topicPrefix}${CATALOG_GROUP}`, topics: [topic] });
-    const done = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
-    return ends.reduce((lag, p) => lag + Number(p.high) - Math.max(0, done.get(p.partition) ?? 0), 0);
+    const existing = new Set(await admin.listTopics());
+    const topics = [topicName(settings, TOPICS.entityEvents), `${target.topicPrefix}${catalogRelationsTopic(CATALOG_GROUP)}`].filter((t) => existing.has(t));
+    let lag = 0;
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId: `${target.topicPrefix}${CATALOG_GROUP}`, topics: [topic] });
+      const done = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
+      lag += ends.reduce((n, p) => n + Number(p.high) - Math.max(0, done.get(p.partition) ?? 0), 0);
+    }
+    return lag;
   } finally {
     await admin.disconnect();
   }
 }
 
-/** Served (stitched) and unfinished entity documents of the dataset. */
-export function projectionCounts(engines: Engines, target: DatasetTarget): Promise<{ served: number; pending: number }> {
-  return withMongo(engines, target.database, async (db) => {
-    const entities = db.collection('entities');
-    const [served, pending] = await Promise.all([
-      entities.countDocuments({ deleted: false, entityJson: { $ne: null } }),
-      entities.countDocuments({ pendingWork: true }),
-    ]);
-    return { served, pending };
-  });
+/** Entities the dataset's catalog serves (a scan: only once the consumer caught up). */
+export function servedCount(engines: Engines, target: DatasetTarget): Promise<number> {
+  return withMongo(engines, target.database, (db) => db.collection('entities').countDocuments({ status: 'live' }));
 }
 
 /** The load did not finish within its time limit; `report` holds the progress made until then. */
@@ -277,9 +275,9 @@ export function pipelineLoader(options: { progressEveryMs?: number; catalogLogLe
         lastDone = done;
         lastAt = now;
         if (done >= total && (await catalogLag(ctx.engines, ctx.target)) === 0) {
-          const counts = await projectionCounts(ctx.engines, ctx.target);
-          if (counts.pending === 0 && counts.served >= total) break;
-          ctx.log(`consumer caught up; waiting for ${counts.pending} pending documents (${counts.served}/${total} served)`);
+          const served = await servedCount(ctx.engines, ctx.target);
+          if (served >= total) break;
+          ctx.log(`consumer caught up with ${served}/${total} served`);
         }
         if (options.timeLimitMs !== undefined && now - projectStarted > options.timeLimitMs) {
           throw new LoadTimeLimitError(`stopped after ${formatDuration(now - projectStarted)} with ${done}/${total} entities projected`, report(done));

@@ -35,15 +35,19 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
-/** Runs a built service (dist/) as its own process, the way production runs it. */
+/**
+ * Runs a built service (dist/) as its own process, the way production runs it; `entry` runs
+ * another built entry point instead (a test-only variant under dist/test/support), with `args`.
+ */
 export async function spawnService(
   app: 'ingestion' | 'catalog' | 'query',
   env: Record<string, string>,
-  options: { readyTimeoutMs?: number; nodeFlags?: readonly string[] } = {},
+  options: { readyTimeoutMs?: number; nodeFlags?: readonly string[]; entry?: string; args?: readonly string[] } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
+  const entry = options.entry ? path.join(repoRoot, 'dist', options.entry) : path.join(repoRoot, 'dist/apps', app, 'src/main.js');
   // Flags such as --trace-gc are refused in NODE_OPTIONS: they go on the command line.
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), path.join(repoRoot, 'dist/apps', app, 'src/main.js')], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), entry, ...(options.args ?? [])], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

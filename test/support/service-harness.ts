@@ -30,23 +30,16 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Starts a service in-process exactly as its main.ts does, on a free port. */
+/** Starts a service in-process exactly as its main.ts does, on a free port, configured by `env` over the process environment. */
 export async function startService<C extends { HOST: string; PORT: number; SHUTDOWN_TIMEOUT_MS: number }>(
   definition: ServiceDefinition<C>,
   env: Record<string, string | undefined>,
 ): Promise<RunningService> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
-  try {
-    const { app } = await createServiceApp(definition);
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    return { app, url, close: () => app.close() };
-  } finally {
-    process.env = saved;
-  }
+  const { app } = await createServiceApp(definition, { configOverrides: env });
+  await app.startAllMicroservices();
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, url, close: () => app.close() };
 }
 
 /** Polls until `probe` returns a value (not undefined), or fails with the last error. */

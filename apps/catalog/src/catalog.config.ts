@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { kafkaEnv, mongoEnv, port, serviceEnv } from '@callboard/config';
+import { booleanFlag, kafkaEnv, mongoEnv, port, serviceEnv } from '@callboard/config';
 
 export const catalogConfigSchema = z.object({
   ...serviceEnv,
@@ -10,30 +10,22 @@ export const catalogConfigSchema = z.object({
   CATALOG_CONSUMER_GROUP: z.string().min(1).default('callboard-catalog'),
   /** CloudEvents `source` of the change events: this catalog instance. */
   CATALOG_EVENT_SOURCE: z.string().min(1).default(`/callboard/catalog/${hostname()}`),
-  /** How often unfinished work (a crash between steps, a failed publish) is looked for and finished. */
-  CATALOG_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(1000).max(3600000).default(30000),
-  /**
-   * Fault injection for crash tests: SIGKILL the process after a change is written and before
-   * its event is published (`kill-before-publish`), or after publishing and before the outbox
-   * is cleared (`kill-after-publish`). Never set it in production.
-   */
-  CATALOG_FAILPOINT: z.enum(['none', 'kill-before-publish', 'kill-after-publish']).default('none'),
-  /** Set by the rebuild command: project into `entities<suffix>` / `relation_sources<suffix>`. */
+  /** How many partition numbers this instance works on at once (each runs its batches one at a time). */
+  CATALOG_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
+  /** Most bytes of messages fetched per partition for one batch: larger batches coalesce more and write in bigger bulks. */
+  CATALOG_MAX_BATCH_BYTES: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** Memory for entity records kept between batches (hot entities: groups, systems), in MiB. */
+  CATALOG_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(128),
+  /** Set by the rebuild command: project into `entities<suffix>`. */
   CATALOG_COLLECTION_SUFFIX: z
     .string()
     .regex(/^[A-Za-z0-9_]*$/, 'letters, digits and "_"')
     .max(60)
     .default(''),
-  /** Set by the rebuild command: change events of a rebuild are not news; they are dropped, not published. */
-  CATALOG_PUBLISH_CHANGES: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
-  /** Set by the rebuild command: reuse the live projection's uids so they stay stable for the life of each entity. */
-  CATALOG_UIDS_FROM_LIVE: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  /** Set by the rebuild command: change events of a rebuild are not news; they are dropped, not published or recorded. */
+  CATALOG_PUBLISH_CHANGES: booleanFlag('true'),
+  /** Set by the rebuild command: reuse the live projection's uids (and history numbering) so they stay stable for the life of each entity. */
+  CATALOG_UIDS_FROM_LIVE: booleanFlag('false'),
 });
 
 export type CatalogConfig = z.infer<typeof catalogConfigSchema>;

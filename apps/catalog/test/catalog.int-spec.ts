@@ -1,27 +1,26 @@
 import { Partitioners } from 'kafkajs';
-import mongoose from 'mongoose';
-import { EntityDocument, EntityDocumentSchema } from '@callboard/mongo';
 import { catalogService } from '../src/catalog.service';
+import { EntityStoreRepository } from '../src/store/entity-store.repository';
+import { servedOf } from '../src/stitching/served-entity';
 import { eventually, isolatedEnv, RunningService, startService } from '../../../test/support/service-harness';
 import { TopicProbe } from '../../../test/support/topic-probe';
 import { EntityEventWriter } from '../../../test/support/entity-event-writer';
 import { componentEntity, removalEvent, upsertEvent } from '../../../test/factories/entity-events';
 
-const entityModel = (connection: mongoose.Connection) => connection.model(EntityDocument.name, EntityDocumentSchema);
-
 describe('catalog service (real Kafka and FerretDB)', () => {
   let env: Record<string, string>;
   let service: RunningService;
   let writer: EntityEventWriter;
-  let connection: mongoose.Connection;
-  let entities: ReturnType<typeof entityModel>;
+  let store: EntityStoreRepository;
   let deadLetters: TopicProbe;
 
   const send = (...events: Parameters<EntityEventWriter['send']>) => writer.send(...events);
-  const stored = (ref: string) => entities.findById(ref).lean<EntityDocument>().exec();
-  const servedEntity = async (ref: string) => {
-    const doc = await stored(ref);
-    return doc?.entityJson ? JSON.parse(doc.entityJson) : null;
+  // What the catalog stored, read through its own store (the records it hands out).
+  const stored = (ref: string) => store.find(ref);
+  // Typed loosely on purpose: the assertions reach into whatever the entity declares.
+  const servedEntity = async (ref: string): Promise<any> => {
+    const record = await stored(ref);
+    return record ? (servedOf(record)?.entity ?? null) : null;
   };
   /**
    * A marker component name whose ref is keyed into the same partition as `ref`: only then
@@ -37,8 +36,7 @@ describe('catalog service (real Kafka and FerretDB)', () => {
     env = isolatedEnv('catalog');
     service = await startService(catalogService, env);
     writer = await EntityEventWriter.connect(env);
-    connection = await mongoose.createConnection(env.MONGODB_URI, { dbName: env.MONGODB_DATABASE }).asPromise();
-    entities = entityModel(connection);
+    store = service.app.get(EntityStoreRepository, { strict: false });
     deadLetters = await TopicProbe.start(env.KAFKA_BROKERS, `${writer.topic}.dlq`);
   });
 
@@ -46,7 +44,6 @@ describe('catalog service (real Kafka and FerretDB)', () => {
     await deadLetters?.stop();
     await writer?.disconnect();
     await service?.close();
-    await connection?.close();
   });
 
   it('projects an upsert with uid, etag and the managed-by annotations', async () => {
@@ -72,7 +69,7 @@ describe('catalog service (real Kafka and FerretDB)', () => {
   it('is idempotent: a redelivered event changes nothing; a change keeps the uid and moves the etag', async () => {
     const first = upsertEvent(componentEntity('idem'), { sourceVersion: 10 });
     await send(first);
-    // Stitched (it has an etag): processing and stitching are separate writes.
+    // Stitched (it has an etag) in the same write as it was processed.
     const created = await eventually(() => stored('component:default/idem').then((d) => (d?.etag ? d : undefined)));
 
     await send(first, upsertEvent(componentEntity('marker-after-redelivery')));
@@ -82,9 +79,7 @@ describe('catalog service (real Kafka and FerretDB)', () => {
 
     await send(upsertEvent(componentEntity('idem', { lifecycle: 'deprecated' }), { sourceVersion: 11 }));
     // Served (stitched) with the change, not only processed.
-    const updated = await eventually(() =>
-      stored('component:default/idem').then((d) => (d?.entityJson && JSON.parse(d.entityJson).spec.lifecycle === 'deprecated' ? d : undefined)),
-    );
+    const updated = await eventually(() => stored('component:default/idem').then((d) => (d && servedOf(d)?.entity.spec?.lifecycle === 'deprecated' ? d : undefined)));
     expect(updated.revision).toBeGreaterThan(created.revision);
     expect(updated.uid).toBe(created.uid);
     expect(updated.etag).not.toBe(created.etag);
@@ -110,8 +105,8 @@ describe('catalog service (real Kafka and FerretDB)', () => {
     expect(await servedEntity('component:default/to-remove')).not.toBeNull();
 
     await send(removalEvent('component:default/to-remove', { repository: 'acme/owner', sourceVersion: 5 }));
-    const tombstone = await eventually(() => stored('component:default/to-remove').then((d) => (d?.deleted ? d : undefined)));
-    expect(tombstone.entityJson).toBeNull();
+    const tombstone = await eventually(() => stored('component:default/to-remove').then((d) => (d?.status === 'removed' ? d : undefined)));
+    expect(servedOf(tombstone)).toBeNull();
   });
 
   it('keeps the first owner when a second location declares the same ref', async () => {

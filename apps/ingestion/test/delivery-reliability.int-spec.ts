@@ -155,6 +155,41 @@ describe('nothing lost, nothing doubled (ingestion, catalog and query services, 
     expect(copies[1].headers).toMatchObject({ 'x-github-delivery': parked.deliveryId, 'x-callboard-replayed-from': expect.stringMatching(/\.dlq\/\d+\/\d+$/) });
   });
 
+  it("lists an invalid document's dead letter in a dry run with its reason, file, document and commit, as one a replay cannot fix", async () => {
+    github.createRepository('acme/broken-doc');
+    const invalid = 'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: "bad name!"\nspec:\n  type: team\n  children: []\n';
+    const { commit, deliveryId } = await push('acme/broken-doc', { 'catalog-info.yaml': `${group('broken-doc-team', 'valid')}---\n${invalid}` });
+    await servedWith('broken-doc-team', 'valid');
+
+    const args = ['--topic', 'callboard.entity-events.v1', '--delivery', deliveryId, '--dry-run'];
+    const dryRun = await eventually(async () => {
+      const report = await replayCommand(env, args);
+      return report.skipped.length > 0 ? report : undefined;
+    }, 30000);
+    expect(dryRun).toMatchObject({
+      dryRun: true,
+      replayed: [],
+      skipped: [
+        {
+          deliveryId,
+          stage: 'ingestion.catalog-file',
+          reason: expect.stringMatching(/^invalid document 1 in acme\/broken-doc\/catalog-info.yaml: .*name/),
+          details: { repository: 'acme/broken-doc', path: 'catalog-info.yaml', documentIndex: 1, commitSha: commit.after },
+          why: expect.stringMatching(/^cannot be replayed: the document in the file is invalid.*fix the file and push/),
+        },
+      ],
+    });
+    expect(dryRun.skipped[0].why).not.toMatch(/no original message/);
+
+    // As an operator reads it: the letter, why it was parked, where, and why a replay cannot help.
+    const { stdout } = await promisify(execFile)(process.execPath, [REPLAY_CLI, ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'warn' } });
+    expect(stdout).toContain(`delivery ${deliveryId}\n  parked `);
+    expect(stdout).toContain(`at ingestion.catalog-file: ${dryRun.skipped[0].reason}\n`);
+    expect(stdout).toContain(`  file acme/broken-doc/catalog-info.yaml, document index 1 (counted from 0), commit ${commit.after}\n`);
+    expect(stdout).toContain(`  ${dryRun.skipped[0].why}\n`);
+    expect(stdout).toMatch(/dry run: 0 would replay to \S+callboard\.entity-events\.v1, 1 skipped, \d+ not selected/);
+  });
+
   it('changes nothing for a redelivered push (same X-GitHub-Delivery): same etag, same history, GitHub not read again', async () => {
     github.createRepository('acme/redelivered');
     github.commit('acme/redelivered', { files: { 'catalog-info.yaml': group('redelivered-team', 'v1') } });

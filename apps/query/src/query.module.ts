@@ -33,7 +33,6 @@ import { HealthController } from './health/health.controller';
 import { GetLocations } from './locations/get-locations.query';
 import { LocationsController } from './locations/locations.controller';
 import { CatalogReadModel } from './read-model/catalog-read-model';
-import { EntitySnapshotRepository } from './read-model/entity-snapshot.repository';
 import { RefreshController } from './refresh/refresh.controller';
 import { RequestRefresh } from './refresh/request-refresh.use-case';
 import { queryConfigSchema } from './query.config';
@@ -50,7 +49,7 @@ import { ValidateEntity } from './validation/validate-entity.use-case';
       { name: EntityHistoryDocument.name, schema: EntityHistoryDocumentSchema },
       { name: EntityConflictDocument.name, schema: EntityConflictDocumentSchema },
     ]),
-    KafkaModule.forRoot({ clientIdSuffix: 'query', topics: [TOPICS.catalogChanges, TOPICS.refreshRequests] }),
+    KafkaModule.forRoot({ clientIdSuffix: 'query', topics: [TOPICS.catalogEntities, TOPICS.refreshRequests] }),
     TerminusModule,
   ],
   controllers: [
@@ -66,7 +65,6 @@ import { ValidateEntity } from './validation/validate-entity.use-case';
     HealthController,
   ],
   providers: [
-    EntitySnapshotRepository,
     CatalogReadModel,
     ListEntities,
     QueryEntities,

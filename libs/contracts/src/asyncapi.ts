@@ -4,6 +4,8 @@ import { deadLetterV1Schema } from './dead-letter.contract';
 import { entityEventV1Schema } from './entity-event.contract';
 import { githubDeliveryV1Schema } from './github-delivery.contract';
 import { refreshRequestV1Schema } from './refresh-request.contract';
+import { catalogRelationsTopic, relationUpdateV1Schema } from './relation-update.contract';
+import { catalogEntityV1Schema } from './served-entity.contract';
 import { deadLetterTopicOf, TOPICS } from './topics';
 
 interface TopicDescription {
@@ -14,6 +16,8 @@ interface TopicDescription {
   schema: z.ZodType;
   producer: string;
   consumers: string[];
+  /** Whether consumers park what they cannot process in a `.dlq` companion (not for a topic every replica reads whole). */
+  deadLetters?: boolean;
 }
 
 const TOPIC_DESCRIPTIONS: TopicDescription[] = [
@@ -42,7 +46,28 @@ const TOPIC_DESCRIPTIONS: TopicDescription[] = [
     key: 'the entity ref, lowercased',
     schema: catalogChangeV1Schema,
     producer: 'catalog',
-    consumers: ['query (read model of every replica)', 'downstream subscribers'],
+    consumers: ['downstream subscribers'],
+  },
+  {
+    id: 'catalogEntities',
+    topic: TOPICS.catalogEntities,
+    summary:
+      'The served catalog as a table: the latest served entity of every ref, compacted by key; a tombstone (a message without value) once the entity is gone. Read from the beginning it is the whole catalog as it is now.',
+    key: 'the entity ref, lowercased',
+    schema: catalogEntityV1Schema,
+    producer: 'catalog',
+    consumers: ['query (read model of every replica: loaded from the beginning at start, then followed)', 'downstream subscribers'],
+    deadLetters: false,
+  },
+  {
+    id: 'catalogRelations',
+    topic: catalogRelationsTopic('<catalog consumer group>'),
+    summary:
+      "Internal to the catalog: the relations an entity emits whose source is another entity, sent to that entity's partition (only its owner writes it). State, not delta. Same partition count as the entity-event topic; the catalog's consumers take the same partition numbers of both.",
+    key: 'the subject entity ref, lowercased',
+    schema: relationUpdateV1Schema,
+    producer: 'catalog',
+    consumers: ['catalog (the same consumer group)'],
   },
   {
     id: 'refreshRequests',
@@ -71,9 +96,9 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
   const messages: Record<string, unknown> = {};
   const all = [
     ...TOPIC_DESCRIPTIONS,
-    ...TOPIC_DESCRIPTIONS.map((t) => ({
+    ...TOPIC_DESCRIPTIONS.filter((t) => t.deadLetters !== false).map((t) => ({
       id: `${t.id}DeadLetters`,
-      topic: deadLetterTopicOf(t.topic as (typeof TOPICS)[keyof typeof TOPICS]),
+      topic: deadLetterTopicOf(t.topic),
       summary: `Messages of ${t.topic} (or work derived from them) that could not be processed, with the reason.`,
       key: 'the original key',
       schema: deadLetterV1Schema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { servedEntitySchema } from './served-entity.contract';
 
 export const CATALOG_CHANGE_TYPES = {
   created: 'io.callboard.entity.created',
@@ -13,18 +14,10 @@ const jsonPatchOperationSchema = z.object({
   from: z.string().optional(),
 });
 
-const servedEntitySchema = z
-  .object({
-    apiVersion: z.string(),
-    kind: z.string(),
-    metadata: z.object({ name: z.string(), namespace: z.string().optional(), uid: z.string().optional(), etag: z.string().optional() }).catchall(z.unknown()),
-  })
-  .catchall(z.unknown());
-
 /**
  * Optional Kafka header on a catalog change: milliseconds since the epoch at which the catalog's
  * write of that change was acknowledged by the database (absent when the event is published
- * later, by the sweeper after a restart). Lets a subscriber measure write → visible.
+ * again after a crash). Lets a subscriber measure write → visible.
  */
 export const CATALOG_CHANGE_WRITTEN_AT_HEADER = 'callboard-written-at';
 

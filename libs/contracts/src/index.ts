@@ -7,3 +7,5 @@ export * from './catalog-change.contract';
 export * from './asyncapi';
 export * from './refresh-request.contract';
 export * from './topic-contracts';
+export * from './served-entity.contract';
+export * from './relation-update.contract';

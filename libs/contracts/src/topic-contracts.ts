@@ -3,6 +3,7 @@ import { catalogChangeV1Schema } from './catalog-change.contract';
 import { entityEventV1Schema } from './entity-event.contract';
 import { githubDeliveryV1Schema } from './github-delivery.contract';
 import { refreshRequestV1Schema } from './refresh-request.contract';
+import { catalogEntityV1Schema } from './served-entity.contract';
 import { TOPICS, TopicName } from './topics';
 
 /** The contract every message of a topic must satisfy, e.g. before a dead letter is replayed into it. */
@@ -10,6 +11,7 @@ export const TOPIC_CONTRACTS: Record<TopicName, z.ZodType> = {
   [TOPICS.githubDeliveries]: githubDeliveryV1Schema,
   [TOPICS.entityEvents]: entityEventV1Schema,
   [TOPICS.catalogChanges]: catalogChangeV1Schema,
+  [TOPICS.catalogEntities]: catalogEntityV1Schema,
   [TOPICS.refreshRequests]: refreshRequestV1Schema,
 };
 

@@ -7,12 +7,13 @@ export const TOPICS = {
   githubDeliveries: 'callboard.github.deliveries.v1',
   entityEvents: 'callboard.entity-events.v1',
   catalogChanges: 'callboard.catalog-changes.v1',
+  catalogEntities: 'callboard.entities.v1',
   refreshRequests: 'callboard.refresh-requests.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
 /** Dead-letter companion of a topic: where messages that fail validation or processing go, with the reason. */
-export function deadLetterTopicOf(topic: TopicName): string {
+export function deadLetterTopicOf(topic: TopicName | string): string {
   return `${topic}.dlq`;
 }

@@ -78,6 +78,16 @@ describe('decideUpsert', () => {
     expect(decision.processed.metadata.annotations?.['backstage.io/view-url']).toBe('https://docs.example.com/svc');
   });
 
+  it("processes relation lists as Backstage's pre-processing does: sorted, so a reordered file changes nothing", () => {
+    const withApis = (providesApis: string[]): Entity => ({ ...entity(), spec: { ...entity().spec, providesApis, dependsOn: ['resource:db', 'Component:Auth'] } });
+    const first = decideUpsert(null, { entity: withApis(['checkout-api', 'API:default/Payments-API']), location, originLocation: location, sourceVersion: 1 }, newUid);
+    if (first.action !== 'write') throw new Error('expected a write');
+    expect(first.processed.spec).toMatchObject({ providesApis: ['API:default/Payments-API', 'checkout-api'], dependsOn: ['Component:Auth', 'resource:db'] });
+    expect(serveEntity(first.processed, first.uid, []).entity.spec?.providesApis).toEqual(['API:default/Payments-API', 'checkout-api']);
+    const reordered = decideUpsert(stateAfter(first, 1), { entity: withApis(['API:default/Payments-API', 'checkout-api']), location, originLocation: location, sourceVersion: 2 }, newUid);
+    expect(reordered).toEqual({ action: 'skip', reason: 'unchanged' });
+  });
+
   it('re-creates over a tombstone with a new uid', () => {
     const tombstone: ProjectedEntityState = { uid: 'old', inputHash: 'x', sourceVersion: 3, locationKey: locationKeyOf(location), deleted: true };
     const decision = decideUpsert(tombstone, { entity: entity(), location: otherLocation, originLocation: otherLocation, sourceVersion: 4 }, () => 'fresh');

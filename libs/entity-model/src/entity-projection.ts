@@ -1,5 +1,6 @@
 import { ANNOTATION_EDIT_URL, ANNOTATION_VIEW_URL, Entity } from '@backstage/catalog-model';
 import { annotateWithLocation, LocationSpec } from './location-annotations';
+import { sortRelationFields } from './relation-field-order';
 import { emitRelations, RelationRow } from './relations';
 import { stableHash } from './stable-hash';
 
@@ -38,7 +39,7 @@ export type RemovalDecision =
  * seen again are processed again instead of being skipped as unchanged (`npm run
  * catalog:rebuild` reprocesses everything at once).
  */
-export const PROCESSING_VERSION = 2;
+export const PROCESSING_VERSION = 3;
 
 export function locationKeyOf(location: LocationSpec): string {
   return `${location.type}:${location.target}`;
@@ -92,7 +93,8 @@ export function decideUpsert(existing: ProjectedEntityState | null, input: Upser
   const moved = live !== null && input.supersedesLocation !== undefined && live.locationKey === locationKeyOf(input.supersedesLocation);
   if (live && live.locationKey !== locationKey && !moved) return { action: 'conflict', ownerLocationKey: live.locationKey };
 
-  const processed = annotateWithLocation(input.entity, input.location, input.originLocation);
+  // Backstage's pre-processing (sorted relation lists), then the annotations it sets from the location.
+  const processed = annotateWithLocation(sortRelationFields(input.entity), input.location, input.originLocation);
   const inputHash = stableHash({ version: PROCESSING_VERSION, processed, locationKey });
   if (live && live.inputHash === inputHash) return { action: 'skip', reason: 'unchanged' };
 

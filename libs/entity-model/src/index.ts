@@ -1,5 +1,7 @@
 export type { Entity } from '@backstage/catalog-model';
 export * from './catalog-file';
+export * from './document-problems';
+export * from './yaml-positions';
 export * from './entity-validation';
 export * from './entity-ref';
 export * from './stable-hash';
@@ -8,6 +10,7 @@ export * from './location-diff';
 export * from './entity-search';
 export * from './entity-projection';
 export * from './relations';
+export * from './relation-field-order';
 export * from './entity-diff';
 export * from './placeholders';
 export * from './location-targets';

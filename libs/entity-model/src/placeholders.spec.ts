@@ -49,7 +49,17 @@ spec:
   it('rejects only the document whose placeholder cannot be read, with the reason', async () => {
     const file = await parseCatalogFile(`${api('    $text: ./missing.yaml')}---\n${api('    $text: ./openapi.yaml').replace('name: orders', 'name: other')}`, { readPlaceholder: read });
     expect([...file.entities.keys()]).toEqual(['api:default/other']);
-    expect(file.errors[0]).toEqual({ index: 0, message: 'placeholder $text could not read ./missing.yaml: Not Found' });
+    expect(file.errors[0]).toMatchObject({ index: 0, message: 'placeholder $text could not read ./missing.yaml: Not Found' });
+    // The author is pointed at the placeholder's field and line.
+    expect(file.errors[0].problem).toEqual({
+      documentIndex: 0,
+      line: 9,
+      field: 'spec.definition',
+      ref: 'api:default/orders',
+      code: 'invalid-placeholder',
+      message: 'spec.definition: placeholder $text could not read ./missing.yaml: Not Found (document 1, line 9)',
+      detail: 'placeholder $text could not read ./missing.yaml: Not Found',
+    });
   });
 
   it('resolves targets relative to the catalog file, and not outside the repository scheme', () => {

@@ -5,37 +5,45 @@ export type PlaceholderReader = (target: string) => Promise<string>;
 
 const KINDS = new Set(['$text', '$json', '$yaml']);
 
-export class PlaceholderError extends Error {}
+export class PlaceholderError extends Error {
+  constructor(
+    message: string,
+    /** Where in the document the placeholder sits (`['spec', 'definition']`), to point its author at it. */
+    readonly path: ReadonlyArray<string | number> = [],
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Resolves Backstage's placeholders: a mapping whose only key is `$text`, `$json` or `$yaml`
  * is replaced by the referenced file's text, parsed JSON or parsed YAML (as Backstage's
  * PlaceholderProcessor does, e.g. `definition: { $text: ./openapi.yaml }` on an API).
  */
-export async function resolvePlaceholders(value: unknown, read: PlaceholderReader | undefined): Promise<unknown> {
-  if (Array.isArray(value)) return Promise.all(value.map((item) => resolvePlaceholders(item, read)));
+export async function resolvePlaceholders(value: unknown, read: PlaceholderReader | undefined, path: ReadonlyArray<string | number> = []): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((item, i) => resolvePlaceholders(item, read, [...path, i])));
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 1 && KINDS.has(entries[0][0])) {
     const [kind, target] = entries[0];
-    if (typeof target !== 'string' || !target) throw new PlaceholderError(`placeholder ${kind} must be a non-empty string`);
-    if (!read) throw new PlaceholderError(`placeholder ${kind} cannot be resolved here`);
+    if (typeof target !== 'string' || !target) throw new PlaceholderError(`placeholder ${kind} must be a non-empty string`, path);
+    if (!read) throw new PlaceholderError(`placeholder ${kind} cannot be resolved here`, path);
     let text: string;
     try {
       text = await read(target);
     } catch (err) {
-      throw new PlaceholderError(`placeholder ${kind} could not read ${target}: ${(err as Error).message}`);
+      throw new PlaceholderError(`placeholder ${kind} could not read ${target}: ${(err as Error).message}`, path);
     }
     try {
       if (kind === '$text') return text;
       if (kind === '$json') return JSON.parse(text) as unknown;
       return parseYaml(text) as unknown;
     } catch (err) {
-      throw new PlaceholderError(`placeholder ${kind} could not parse ${target}: ${(err as Error).message}`);
+      throw new PlaceholderError(`placeholder ${kind} could not parse ${target}: ${(err as Error).message}`, path);
     }
   }
   const resolved: Record<string, unknown> = {};
-  for (const [key, item] of entries) resolved[key] = await resolvePlaceholders(item, read);
+  for (const [key, item] of entries) resolved[key] = await resolvePlaceholders(item, read, [...path, key]);
   return resolved;
 }
 

@@ -84,6 +84,18 @@ function refString(ref: CompoundEntityRef): string {
   return stringifyEntityRef(ref);
 }
 
+/** Each reference an entity's relation fields hold, with the rule that turns it into relations. */
+function* referencesOf(entity: Entity): Generator<{ rule: RelationRule; target: unknown; index?: number }> {
+  const spec = (entity.spec ?? {}) as Spec;
+  for (const rule of rulesFor(entity)) {
+    const value = spec[rule.field];
+    // Backstage skips any falsy value (`if (!targets) return`), an empty string included.
+    if (!value) continue;
+    if (!Array.isArray(value)) yield { rule, target: value };
+    else for (const [index, target] of value.entries()) yield { rule, target, index };
+  }
+}
+
 /**
  * The relations an entity emits, both directions, as Backstage emits them. A malformed
  * reference throws (Backstage fails the entity's processing the same way).
@@ -91,20 +103,44 @@ function refString(ref: CompoundEntityRef): string {
 export function emitRelations(entity: Entity): RelationRow[] {
   const self = getCompoundEntityRef(entity);
   const selfRef = refString(self);
-  const spec = (entity.spec ?? {}) as Spec;
   const rows: RelationRow[] = [];
-  for (const rule of rulesFor(entity)) {
-    const value = spec[rule.field];
-    // Backstage skips any falsy value (`if (!targets) return`), an empty string included.
-    if (!value) continue;
-    for (const target of [value].flat()) {
-      if (typeof target !== 'string') throw new Error(`spec.${rule.field} must be an entity reference string, got ${JSON.stringify(target)}`);
-      const targetRef = refString(parseEntityRef(target, { defaultKind: rule.defaultKind, defaultNamespace: self.namespace }));
-      rows.push({ source: selfRef, type: rule.outgoing, target: targetRef });
-      rows.push({ source: targetRef, type: rule.incoming, target: selfRef });
-    }
+  for (const { rule, target } of referencesOf(entity)) {
+    if (typeof target !== 'string') throw new Error(`spec.${rule.field} must be an entity reference string, got ${JSON.stringify(target)}`);
+    const targetRef = refString(parseEntityRef(target, { defaultKind: rule.defaultKind, defaultNamespace: self.namespace }));
+    rows.push({ source: selfRef, type: rule.outgoing, target: targetRef });
+    rows.push({ source: targetRef, type: rule.incoming, target: selfRef });
   }
   return dedupeRows(rows);
+}
+
+/** The first reference that fails emitRelations, and why, to tell the entity's author which one. */
+export interface ReferenceProblem {
+  /** The spec field, e.g. `dependsOn`. */
+  field: string;
+  /** Its position when the field is a list. */
+  index?: number;
+  value: unknown;
+  /** The kind a reference without one gets, when the field has one. */
+  defaultKind?: string;
+  /** `without-kind`: a field with no default kind (dependsOn, dependencyOf) needs `kind:` written. */
+  problem: 'not-a-string' | 'without-kind' | 'malformed';
+  /** The error emitRelations throws for it. */
+  error: string;
+}
+
+export function findReferenceProblem(entity: Entity): ReferenceProblem | undefined {
+  const namespace = getCompoundEntityRef(entity).namespace;
+  for (const { rule, target, index } of referencesOf(entity)) {
+    const at = { field: rule.field, ...(index !== undefined ? { index } : {}), value: target, ...(rule.defaultKind ? { defaultKind: rule.defaultKind } : {}) };
+    if (typeof target !== 'string') return { ...at, problem: 'not-a-string', error: `spec.${rule.field} must be an entity reference string, got ${JSON.stringify(target)}` };
+    try {
+      parseEntityRef(target, { defaultKind: rule.defaultKind, defaultNamespace: namespace });
+    } catch (err) {
+      const error = (err as Error).message;
+      return { ...at, problem: rule.defaultKind === undefined && /missing or empty kind/.test(error) ? 'without-kind' : 'malformed', error };
+    }
+  }
+  return undefined;
 }
 
 export function relationRowKey(row: RelationRow): string {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { deadLetterTopicOf, TOPIC_CONTRACTS, TopicName } from '@callboard/contracts';
-import { decideReplay, ReadDeadLetter, ReplayFilter } from './dead-letter-selection';
+import { decideReplay, LetterSummary, ReadDeadLetter, ReplayFilter } from './dead-letter-selection';
 import { EventPublisher } from './event-publisher';
 import { KafkaSettings, topicName } from './kafka-options';
 
@@ -14,20 +14,18 @@ export interface ReplayRequest extends ReplayFilter {
   timeoutMs?: number;
 }
 
-export interface ReplayedLetter {
+export interface ReplayedLetter extends LetterSummary {
   partition: number;
   offset: string;
-  deliveryId?: string;
   key: string | null;
   failedAt: string;
   reason: string;
 }
 
-export interface SkippedLetter {
+/** A selected letter that is not re-published: its reason and details as recorded, and why not. */
+export interface SkippedLetter extends LetterSummary {
   partition: number;
   offset: string;
-  deliveryId?: string;
-  failedAt?: string;
   why: string;
 }
 
@@ -72,9 +70,13 @@ export class DeadLetterReplayer {
     for (const letter of letters) {
       const decision = decideReplay(letter, target, request, seen);
       const at = { partition: letter.partition, offset: letter.offset };
-      if (decision.kind === 'skip') report.skipped.push({ ...at, deliveryId: decision.deliveryId, failedAt: decision.failedAt, why: decision.why });
-      if (decision.kind !== 'replay') continue;
-      report.replayed.push({ ...at, deliveryId: decision.deliveryId, key: decision.key, failedAt: decision.failedAt, reason: decision.reason });
+      if (decision.kind === 'unselected') continue;
+      const recorded = { ...at, deliveryId: decision.deliveryId, failedAt: decision.failedAt, reason: decision.reason, stage: decision.stage, details: decision.details };
+      if (decision.kind === 'skip') {
+        report.skipped.push({ ...recorded, why: decision.why });
+        continue;
+      }
+      report.replayed.push({ ...recorded, key: decision.key, failedAt: decision.failedAt, reason: decision.reason });
       outgoing.push({
         key: decision.key,
         value: decision.value,

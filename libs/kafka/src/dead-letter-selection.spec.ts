@@ -1,4 +1,4 @@
-import { githubDeliveryV1Schema } from '@callboard/contracts';
+import { entityEventV1Schema, githubDeliveryV1Schema } from '@callboard/contracts';
 import { decideReplay, ReadDeadLetter, ReplayTarget } from './dead-letter-selection';
 
 const TOPIC = 'p.callboard.github.deliveries.v1';
@@ -33,6 +33,7 @@ describe('decideReplay', () => {
       deliveryId: 'd-1',
       failedAt: '2026-05-01T10:05:00.000Z',
       reason: 'gave up after 5 attempts: Internal Server Error',
+      stage: 'ingestion.delivery',
     });
   });
 
@@ -58,6 +59,29 @@ describe('decideReplay', () => {
     expect(decideReplay({ partition: 0, offset: '1', raw: '{"reason":"x"}' }, target, {}, new Set())).toMatchObject({ kind: 'skip', why: expect.stringMatching(/not a dead letter/) });
     // A filter asks about deliveries: something that is not a dead letter is about none of them.
     expect(decideReplay({ partition: 0, offset: '1', raw: null }, target, { deliveryId: 'd-1' }, new Set())).toEqual({ kind: 'unselected' });
+  });
+
+  it("shows an invalid document's letter with its reason and details, and says the file is what to fix", () => {
+    const ENTITY_TOPIC = 'p.callboard.entity-events.v1';
+    const document = letter(
+      {
+        reason: 'invalid document 1 in acme/mixed/catalog-info.yaml: "metadata.name" is not valid',
+        stage: 'ingestion.catalog-file',
+        details: { repository: 'acme/mixed', path: 'catalog-info.yaml', commitSha: 'c0ffee', documentIndex: 1 },
+      },
+      { topic: ENTITY_TOPIC, key: 'https://github.com/acme/mixed/blob/main/catalog-info.yaml', value: null, headers: undefined, partition: undefined, offset: undefined },
+    );
+    expect(decideReplay(document, { topic: ENTITY_TOPIC, schema: entityEventV1Schema }, {}, new Set())).toEqual({
+      kind: 'skip',
+      why: expect.stringMatching(/^cannot be replayed: the document in the file is invalid.*fix the file and push/),
+      deliveryId: 'd-1',
+      failedAt: '2026-05-01T10:05:00.000Z',
+      reason: 'invalid document 1 in acme/mixed/catalog-info.yaml: "metadata.name" is not valid',
+      stage: 'ingestion.catalog-file',
+      details: { repository: 'acme/mixed', path: 'catalog-info.yaml', commitSha: 'c0ffee', documentIndex: 1 },
+    });
+    // Every skipped letter carries what it was parked for, whatever kept it from being replayed.
+    expect(decideReplay(letter({}, { value: '{}' }), target, {}, new Set())).toMatchObject({ kind: 'skip', reason: 'gave up after 5 attempts: Internal Server Error', stage: 'ingestion.delivery' });
   });
 
   it('accepts a letter recorded under another topic prefix (or none) for the same topic', () => {

@@ -66,6 +66,8 @@ export class KafkaModule {
   static forRoot(options: KafkaModuleOptions): DynamicModule {
     return {
       module: KafkaModule,
+      // One producer per service, for every feature module.
+      global: true,
       imports: [TerminusModule],
       providers: [
         { provide: KAFKA_MODULE_OPTIONS, useValue: options },

@@ -1,9 +1,18 @@
 import { Logger } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
+import retry from 'async-retry';
+import { Admin, Kafka } from 'kafkajs';
 import { deadLetterTopicOf, TOPICS, TopicName } from '@callboard/contracts';
 import { KafkaSettings, topicName } from './kafka-options';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A topic to make sure of: its full name (prefix included) and how it keeps messages. */
+export interface TopicSpec {
+  name: string;
+  config: Record<string, string>;
+  /** Default: KAFKA_TOPIC_PARTITIONS. */
+  partitions?: number;
+}
 
 // Why each topic keeps what it keeps.
 const TOPIC_CONFIG: Record<TopicName, Record<string, string>> = {
@@ -12,39 +21,109 @@ const TOPIC_CONFIG: Record<TopicName, Record<string, string>> = {
   // Compacted by entity ref: the latest event of every entity stays, so the projection can be rebuilt.
   [TOPICS.entityEvents]: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(DAY_MS) },
   [TOPICS.catalogChanges]: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
+  // The served catalog as a table: compacted so that reading it whole costs about one message per
+  // entity. Smaller segments let the cleaner compact soon after a bulk load; tombstones stay a day
+  // so that replicas following the table see every deletion.
+  [TOPICS.catalogEntities]: {
+    'cleanup.policy': 'compact',
+    'segment.bytes': String(64 * 1024 * 1024),
+    'min.cleanable.dirty.ratio': '0.2',
+    'delete.retention.ms': String(DAY_MS),
+  },
   // A refresh is worth doing soon after it was asked for, or not at all.
   [TOPICS.refreshRequests]: { 'cleanup.policy': 'delete', 'retention.ms': String(DAY_MS) },
 };
 const DEAD_LETTER_CONFIG = { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) };
+// Read whole by every replica, so nothing is ever parked from it.
+const WITHOUT_DEAD_LETTERS = new Set<TopicName>([TOPICS.catalogEntities]);
 
-/** Creates the topics a service uses (and their dead-letter companions) if they are missing. */
-export async function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics: readonly TopicName[]): Promise<void> {
+/** The topics (and their dead-letter companions) a service uses, as it creates them. */
+export function topicSpecsFor(settings: KafkaSettings, topics: readonly TopicName[]): TopicSpec[] {
+  return topics.flatMap((topic) => [
+    { name: topicName(settings, topic), config: TOPIC_CONFIG[topic] },
+    ...(WITHOUT_DEAD_LETTERS.has(topic) ? [] : [{ name: topicName(settings, deadLetterTopicOf(topic)), config: DEAD_LETTER_CONFIG }]),
+  ]);
+}
+
+/** An internal topic (and its dead-letter companion) partitioned like another, e.g. for co-partitioned consumers. */
+export function internalTopicSpecs(name: string, partitions: number, retentionMs = 7 * DAY_MS): TopicSpec[] {
+  return [
+    { name, partitions, config: { 'cleanup.policy': 'delete', 'retention.ms': String(retentionMs) } },
+    { name: deadLetterTopicOf(name), config: DEAD_LETTER_CONFIG },
+  ];
+}
+
+function isRetriable(err: unknown): boolean {
+  return Boolean((err as { retriable?: boolean }).retriable) || /leader|not available|unknown topic|coordinator|rebalance/i.test(String((err as Error).message));
+}
+
+/**
+ * Retries a Kafka admin call while it fails for a reason a young cluster or topic gets over
+ * (a leader not yet elected, metadata not yet propagated), with async-retry's backoff.
+ */
+export function whileClusterSettles<T>(work: () => Promise<T>, options: { retries?: number } = {}): Promise<T> {
+  return retry(
+    async (bail) => {
+      try {
+        return await work();
+      } catch (err) {
+        if (!isRetriable(err)) bail(err as Error);
+        throw err;
+      }
+    },
+    { retries: options.retries ?? 30, minTimeout: 100, maxTimeout: 2000, factor: 1.6 },
+  );
+}
+
+/** Partition count of an existing topic, or undefined. */
+export async function partitionCountOf(admin: Admin, name: string): Promise<number | undefined> {
+  if (!(await admin.listTopics()).includes(name)) return undefined;
+  const { topics } = await whileClusterSettles(() => admin.fetchTopicMetadata({ topics: [name] }));
+  return topics[0]?.partitions.length;
+}
+
+/**
+ * Creates the topics that are missing and waits until every partition of every one of them has
+ * a leader, so that a service started seconds after the cluster (or after another service
+ * created the topics) does not stumble over NOT_LEADER_FOR_PARTITION or UNKNOWN_TOPIC_OR_PARTITION.
+ */
+export async function provisionTopics(kafka: Kafka, settings: KafkaSettings, specs: readonly TopicSpec[]): Promise<void> {
+  if (specs.length === 0) return;
   const admin = kafka.admin();
-  await admin.connect();
+  await whileClusterSettles(() => admin.connect());
   try {
-    const existing = new Set(await admin.listTopics());
-    const wanted = topics.flatMap((topic) => [
-      { topic: topicName(settings, topic), configEntries: TOPIC_CONFIG[topic] },
-      { topic: topicName(settings, deadLetterTopicOf(topic)), configEntries: DEAD_LETTER_CONFIG },
-    ]);
-    const missing = wanted.filter((t) => !existing.has(t.topic));
-    if (missing.length === 0) return;
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: t.topic,
-          numPartitions: settings.KAFKA_TOPIC_PARTITIONS,
-          replicationFactor: settings.KAFKA_REPLICATION_FACTOR,
-          configEntries: Object.entries(t.configEntries).map(([name, value]) => ({ name, value })),
-        })),
-      });
-    } catch (err) {
-      // Another replica created them between our list and create: that is the outcome we wanted.
-      if (!/already exists/i.test(String((err as Error).message)) && !String(JSON.stringify(err)).includes('TOPIC_ALREADY_EXISTS')) throw err;
+    const existing = new Set(await whileClusterSettles(() => admin.listTopics()));
+    const missing = specs.filter((t) => !existing.has(t.name));
+    if (missing.length > 0) {
+      try {
+        await whileClusterSettles(() =>
+          admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((t) => ({
+              topic: t.name,
+              numPartitions: t.partitions ?? settings.KAFKA_TOPIC_PARTITIONS,
+              replicationFactor: settings.KAFKA_REPLICATION_FACTOR,
+              configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+            })),
+          }),
+        );
+        new Logger('TopicProvisioner').log(`created topics: ${missing.map((t) => t.name).join(', ')}`);
+      } catch (err) {
+        // Another replica created them between our list and create: that is the outcome we wanted.
+        if (!/already exists/i.test(String((err as Error).message)) && !String(JSON.stringify(err)).includes('TOPIC_ALREADY_EXISTS')) throw err;
+      }
     }
-    new Logger('TopicProvisioner').log(`created topics: ${missing.map((t) => t.topic).join(', ')}`);
+    await whileClusterSettles(async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((t) => t.name) });
+      const leaderless = topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0 || p.partitionErrorCode !== 0));
+      if (leaderless.length > 0) throw Object.assign(new Error(`no leader yet for ${leaderless.map((t) => t.name).join(', ')}`), { retriable: true });
+    });
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Creates the topics a service uses (and their dead-letter companions) if they are missing. */
+export function ensureTopics(kafka: Kafka, settings: KafkaSettings, topics: readonly TopicName[]): Promise<void> {
+  return provisionTopics(kafka, settings, topicSpecsFor(settings, topics));
 }

@@ -9,100 +9,96 @@ export class EntitySourceDocument {
   @Prop({ required: true, type: String }) path!: string;
 }
 
+/** Relations another entity (the origin) emits whose source is this one: this entity's relation index. */
+@Schema({ _id: false, versionKey: false })
+export class IncomingRelationsDocument {
+  @Prop({ type: String, required: true }) origin!: string;
+  @Prop({ type: Number, required: true }) originRevision!: number;
+  /** `type|targetRef` (relation-row.encoding.ts). */
+  @Prop({ type: [String], default: [] }) rows!: string[];
+}
+
+/** What a write recorded for publishing: sent again after a crash until its batch's offset is committed. */
+@Schema({ _id: false, versionKey: false })
+export class PendingPublicationDocument {
+  /** The consumer group whose batch wrote it (another group's, e.g. a rebuild's, was published by that group). */
+  @Prop({ type: String, required: true }) group!: string;
+  @Prop({ type: String, required: true }) topic!: string;
+  @Prop({ type: Number, required: true }) partition!: number;
+  @Prop({ type: String, required: true }) offset!: string;
+  /** `[history sequence number, CloudEvents JSON]` per change. */
+  @Prop({ type: [{ seq: Number, eventJson: String }], _id: false, default: [] }) changes!: Array<{ seq: number; eventJson: string }>;
+  /** Whether the served-table record of the entity was part of it. */
+  @Prop({ type: Boolean, default: false }) served!: boolean;
+  /** Relation updates (JSON) for the entities whose relations this change affects. */
+  @Prop({ type: [String], default: [] }) relationUpdates!: string[];
+}
+
 /**
- * The `entities` collection: one document per entity ref, written by the catalog service and
- * read by the query service (the persistence contract between the two).
+ * The `entities` collection: one document per entity ref, written only by the catalog consumer
+ * that owns the ref's partition, always whole and by `_id` (the one query FerretDB answers from
+ * an index), so no update needs to be atomic.
  *
- * `_id` is the lowercased entity ref, so by-ref and by-name reads are `_id` lookups: the one
- * query FerretDB answers without scanning. Entities are stored as JSON text because Backstage
- * annotation and label keys contain dots, which MongoDB-wire servers cannot store as keys.
- *
- * Each document holds two stages, as Backstage's catalog does: the processed input (what the
- * location declares, with location annotations, and the relation rows it emits) and the
- * served, stitched entity. Multi-step work that FerretDB cannot do in one transaction is
- * recorded on the document (`pendingStitch`, `outbox`, `pendingWork`) before it starts, so a
- * crash at any point is finished after restart.
+ * `_id` is the lowercased entity ref. The processed input (what the location declares, with
+ * location annotations) is kept as JSON text because Backstage annotation and label keys contain
+ * dots, which MongoDB-wire servers cannot store as keys. The served entity is not stored: it is
+ * the processed input stitched with the relations this entity emits and those others emit
+ * towards it (`incoming`), both kept here; the catalog publishes it to the served table topic.
  */
-@Schema({ collection: 'entities', versionKey: false, timestamps: { createdAt: 'createdAt', updatedAt: 'updatedAt' } })
+@Schema({ collection: 'entities', versionKey: false, timestamps: { createdAt: false, updatedAt: 'updatedAt' } })
 export class EntityDocument {
   @Prop({ type: String, required: true })
   _id!: string;
 
-  /** Stable for the life of the entity; kept across updates. */
+  /** `live` (declared and served), `removed` (a tombstone: a late, older upsert cannot resurrect it), `referenced` (only named by others' relations). */
   @Prop({ type: String, required: true })
+  status!: 'live' | 'removed' | 'referenced';
+
+  /** Stable for the life of the entity; a new one when a removed entity is declared again. */
+  @Prop({ type: String, default: '' })
   uid!: string;
 
-  /** Etag of the served entity; empty until first stitched. */
-  @Prop({ type: String, default: '' })
-  etag!: string;
-
-  @Prop({ type: String, required: true })
-  kind!: string;
-
-  @Prop({ type: String, required: true })
-  namespace!: string;
-
-  @Prop({ type: String, required: true })
-  name!: string;
-
-  /** The processed input (location annotations applied, not stitched); null on a tombstone. */
   @Prop({ type: String, default: null })
   processedJson!: string | null;
 
-  /** The served entity (with uid, etag and stitched relations); null until stitched and on a tombstone. */
-  @Prop({ type: String, default: null })
-  entityJson!: string | null;
-
-  /** Hash of the processed input: an unchanged input is not written again. */
-  @Prop({ type: String, required: true })
+  /** Hash of the processed input: an unchanged input is not processed again. */
+  @Prop({ type: String, default: '' })
   inputHash!: string;
 
   /** The owning location, `url:<target>`: only it may update or remove the entity. */
-  @Prop({ type: String, required: true })
+  @Prop({ type: String, default: '' })
   locationKey!: string;
 
   /** Source ordering (ms); events older than this are ignored. */
-  @Prop({ type: Number, required: true })
+  @Prop({ type: Number, default: 0 })
   sourceVersion!: number;
 
-  /** Optimistic concurrency: every guarded write bumps it and is conditional on the previous value. */
-  @Prop({ type: Number, required: true })
-  revision!: number;
+  @Prop({ type: SchemaFactory.createForClass(EntitySourceDocument), default: null })
+  source!: EntitySourceDocument | null;
 
-  /** A tombstone (entity removed) is kept so that a late, older upsert cannot resurrect it. */
-  @Prop({ type: Boolean, required: true, default: false })
-  deleted!: boolean;
-
-  /** Relation rows this entity emits (both directions), encoded by relation-row.encoding.ts. */
+  /** Relation rows this entity emits (both directions), `source|type|target`. */
   @Prop({ type: [String], default: [] })
   relationRows!: string[];
 
-  /** The rows emitted before the last change, kept until the relation index reflects the change. */
-  @Prop({ type: [String], default: [] })
-  previousRelationRows!: string[];
+  @Prop({ type: [SchemaFactory.createForClass(IncomingRelationsDocument)], default: [] })
+  incoming!: IncomingRelationsDocument[];
 
-  /** Refs to re-stitch because of the last change; emptied when done. */
-  @Prop({ type: [String], default: [] })
-  pendingStitch!: string[];
+  /** Etag of the served entity; empty when it is not served. */
+  @Prop({ type: String, default: '' })
+  etag!: string;
 
-  /** Change events (CloudEvents JSON) recorded with the change and not yet published. */
-  @Prop({ type: [String], default: [] })
-  outbox!: string[];
+  /** Bumped by every write; writes are conditional on it (a second writer is detected, not merged). */
+  @Prop({ type: Number, required: true })
+  revision!: number;
 
-  /** True while pendingStitch or outbox may hold work (what the recovery sweep looks for). */
-  @Prop({ type: Boolean, default: false })
-  pendingWork!: boolean;
+  /** Number of changes recorded in `entity_history` for this ref (`<ref>#<seq>`). */
+  @Prop({ type: Number, default: 0 })
+  historySeq!: number;
 
-  @Prop({ type: SchemaFactory.createForClass(EntitySourceDocument), required: true })
-  source!: EntitySourceDocument;
+  @Prop({ type: SchemaFactory.createForClass(PendingPublicationDocument), default: null })
+  pending!: PendingPublicationDocument | null;
 
-  createdAt?: Date;
   updatedAt?: Date;
 }
 
 export const EntityDocumentSchema = SchemaFactory.createForClass(EntityDocument);
-
-// Serves "all entities of a location" (location status, reconciliation).
-EntityDocumentSchema.index({ locationKey: 1 });
-// Serves the recovery sweep `{ pendingWork: true }` at start-up.
-EntityDocumentSchema.index({ pendingWork: 1 });

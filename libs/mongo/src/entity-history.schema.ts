@@ -1,13 +1,27 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
+/** `_id` of an entity's `seq`th change: ordered by seq within a ref, found without a secondary index. */
+export function entityHistoryId(entityRef: string, seq: number): string {
+  return `${entityRef}#${String(seq).padStart(10, '0')}`;
+}
+
 /**
- * `entity_history`: one document per served-entity change, `_id` = the change event's
- * CloudEvents id (so recording it twice is a no-op). Kept after the entity is deleted.
+ * `entity_history`: one document per served-entity change, `_id` = entityHistoryId(ref, seq)
+ * where seq counts the entity's changes (its `entities` document holds the latest, so a page of
+ * history is a handful of `_id` lookups; recording the same change twice is a no-op). Kept after
+ * the entity is deleted.
  */
 @Schema({ collection: 'entity_history', versionKey: false })
 export class EntityHistoryDocument {
   @Prop({ type: String, required: true })
   _id!: string;
+
+  @Prop({ type: Number, required: true })
+  seq!: number;
+
+  /** The change event's CloudEvents id. */
+  @Prop({ type: String, required: true })
+  eventId!: string;
 
   @Prop({ type: String, required: true })
   entityRef!: string;
@@ -47,5 +61,3 @@ export class EntityHistoryDocument {
 }
 
 export const EntityHistoryDocumentSchema = SchemaFactory.createForClass(EntityHistoryDocument);
-// Serves GET .../history: `{ entityRef }` sorted by `{ time: -1, _id: -1 }`.
-EntityHistoryDocumentSchema.index({ entityRef: 1, time: -1, _id: -1 });

@@ -1,10 +1,10 @@
-import { INestApplication, Logger, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { CustomStrategy } from '@nestjs/microservices';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { z } from 'zod';
-import { APP_CONFIG, ConfigValidationError, parseEnv } from '@callboard/config';
+import { APP_CONFIG, ConfigOverrides, ConfigOverridesModule, ConfigValidationError, environmentWith, parseEnv } from '@callboard/config';
 
 interface ListenSettings {
   HOST: string;
@@ -14,7 +14,7 @@ interface ListenSettings {
 
 export interface ServiceDefinition<C extends ListenSettings> {
   name: string;
-  module: Type<unknown>;
+  module: Type<unknown> | DynamicModule;
   /** The schema the module validates; checked before Nest starts so a bad value is one line. */
   configSchema: z.ZodType;
   /** Express options for the HTTP side (e.g. the raw webhook body parser). */
@@ -24,13 +24,29 @@ export interface ServiceDefinition<C extends ListenSettings> {
   consumers?: (app: INestApplication, config: C) => CustomStrategy[];
 }
 
+/** The root of a service's module tree: the service's module, and the overrides its config module reads. */
+@Module({})
+class ServiceRootModule {
+  static of(definition: ServiceDefinition<ListenSettings>, overrides: ConfigOverrides): DynamicModule {
+    return { module: ServiceRootModule, imports: [ConfigOverridesModule.forRoot(overrides), definition.module] };
+  }
+}
+
+export interface CreateServiceOptions {
+  /** Take the place of environment variables for this app only (commands starting an app, tests). */
+  configOverrides?: ConfigOverrides;
+}
+
 /**
  * Builds a service without listening: validated config (a bad value throws
  * ConfigValidationError naming the variable), pino logs, HTTP setup and hosted consumers.
- * Tests start services through this too, so they run exactly what production runs.
+ * Tests and commands start services through this too, so they run exactly what production runs.
  */
-export async function createServiceApp<C extends ListenSettings>(definition: ServiceDefinition<C>): Promise<{ app: NestExpressApplication; config: C }> {
-  const app = await NestFactory.create<NestExpressApplication>(definition.module, {
+export async function createServiceApp<C extends ListenSettings>(definition: ServiceDefinition<C>, options: CreateServiceOptions = {}): Promise<{ app: NestExpressApplication; config: C }> {
+  // Checked before Nest starts so a bad value is one error naming the variable, not a module failure.
+  parseEnv(definition.configSchema, environmentWith(options.configOverrides));
+  const root = ServiceRootModule.of(definition as unknown as ServiceDefinition<ListenSettings>, options.configOverrides ?? {});
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     bufferLogs: true,
     bodyParser: definition.bodyParser ?? true,
     abortOnError: false,

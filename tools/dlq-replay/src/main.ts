@@ -2,7 +2,8 @@ import { Logger, LoggerService } from '@nestjs/common';
 import { ConfigValidationError } from '@callboard/config';
 import { DeadLetterTopicMissingError } from '@callboard/kafka';
 import { parseReplayArgs, USAGE, UsageError } from './args';
-import { formatReport, replayDeadLetters } from './replay';
+import { replayDeadLetters } from './replay';
+import { formatReport } from './report-format';
 
 // Log lines (kafkajs warnings) go to stderr: stdout carries the report, perhaps as JSON.
 const stderrLogger: LoggerService = {

@@ -17,19 +17,3 @@ export async function replayDeadLetters(request: ReplayRequest, env: Record<stri
     await publisher.disconnect();
   }
 }
-
-/** The report as an operator reads it: one line per letter, then the totals. */
-export function formatReport(report: ReplayReport): string {
-  const lines: string[] = [];
-  const verb = report.dryRun ? 'would replay' : 'replayed';
-  for (const letter of report.replayed) {
-    lines.push(`${verb} ${report.deadLetterTopic}/${letter.partition}/${letter.offset}${letter.deliveryId ? ` delivery ${letter.deliveryId}` : ''} key ${letter.key ?? '(none)'} (failed ${letter.failedAt}: ${letter.reason})`);
-  }
-  for (const letter of report.skipped) {
-    lines.push(`skipped ${report.deadLetterTopic}/${letter.partition}/${letter.offset}${letter.deliveryId ? ` delivery ${letter.deliveryId}` : ''}: ${letter.why}`);
-  }
-  lines.push(
-    `${report.dryRun ? 'dry run: ' : ''}${report.replayed.length} ${verb} to ${report.sourceTopic}, ${report.skipped.length} skipped, ${report.read - report.replayed.length - report.skipped.length} not selected, of ${report.read} dead letters`,
-  );
-  return `${lines.join('\n')}\n`;
-}

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { entityRefFromParts } from '@callboard/entity-model';
-import { EntityHistoryReadRepository, HistoryPosition } from './entity-history.read-repository';
+import { EntityHistoryReadRepository } from './entity-history.read-repository';
 
 export class GetEntityHistoryQuery {
   constructor(
@@ -29,14 +29,14 @@ export interface EntityHistoryPage {
   pageInfo: { nextCursor?: string };
 }
 
-function encodeCursor(position: HistoryPosition): string {
-  return Buffer.from(JSON.stringify({ t: position.time.getTime(), id: position.id })).toString('base64url');
+function encodeCursor(beforeSeq: number): string {
+  return Buffer.from(JSON.stringify({ before: beforeSeq })).toString('base64url');
 }
 
-function decodeCursor(cursor: string): HistoryPosition {
+function decodeCursor(cursor: string): number {
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { t?: unknown; id?: unknown };
-    if (typeof value.t === 'number' && Number.isFinite(value.t) && typeof value.id === 'string') return { time: new Date(value.t), id: value.id };
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown };
+    if (typeof value.before === 'number' && Number.isInteger(value.before) && value.before >= 1) return value.before;
   } catch {
     // fall through to the error below
   }
@@ -50,24 +50,23 @@ export class GetEntityHistory {
 
   async execute(query: GetEntityHistoryQuery): Promise<EntityHistoryPage> {
     const entityRef = entityRefFromParts(query.kind, query.namespace, query.name);
-    const after = query.cursor ? decodeCursor(query.cursor) : null;
-    const docs = await this.history.page(entityRef, after, query.limit + 1);
-    if (docs.length === 0 && !after) throw new NotFoundException(`No history for entity '${entityRef}'`);
-    const items = docs.slice(0, query.limit);
-    const last = items[items.length - 1];
+    const before = query.cursor ? decodeCursor(query.cursor) : (await this.history.latestSeq(entityRef)) + 1;
+    const records = await this.history.page(entityRef, before, query.limit);
+    if (records.length === 0 && !query.cursor) throw new NotFoundException(`No history for entity '${entityRef}'`);
+    const last = records[records.length - 1];
     return {
-      items: items.map((doc) => ({
-        id: doc._id,
-        time: doc.time.toISOString(),
-        type: doc.changeType,
-        entityRef: doc.entityRef,
-        uid: doc.uid,
-        etag: doc.etag,
-        source: { deliveryId: doc.deliveryId, repository: doc.repository, commitSha: doc.commitSha, path: doc.path },
-        causeEntityRef: doc.causeEntityRef,
-        patch: JSON.parse(doc.patchJson) as unknown[],
+      items: records.map((r) => ({
+        id: r.eventId,
+        time: r.time.toISOString(),
+        type: r.changeType,
+        entityRef: r.entityRef,
+        uid: r.uid,
+        etag: r.etag,
+        source: r.source,
+        causeEntityRef: r.causeEntityRef,
+        patch: r.patch,
       })),
-      pageInfo: docs.length > query.limit && last ? { nextCursor: encodeCursor({ time: last.time, id: last._id }) } : {},
+      pageInfo: last && last.seq > 1 ? { nextCursor: encodeCursor(last.seq) } : {},
     };
   }
 }

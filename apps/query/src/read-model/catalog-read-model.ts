@@ -1,72 +1,59 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { APP_CONFIG } from '@callboard/config';
-import { CatalogChangeV1, catalogChangeV1Schema, TOPICS } from '@callboard/contracts';
+import { catalogEntityV1Schema, TOPICS } from '@callboard/contracts';
 import { CatalogIndex, CatalogQueries } from '@callboard/catalog-index';
 import type { Entity } from '@callboard/entity-model';
-import { KAFKA_CLIENT, KafkaSettings, PartitionOffset, TopicTail } from '@callboard/kafka';
-import { EntitySnapshotRepository } from './entity-snapshot.repository';
+import { KAFKA_CLIENT, KafkaSettings, TopicTable } from '@callboard/kafka';
 
 /**
- * This replica's copy of the served catalog. FerretDB scans a collection for anything but an
- * `_id` lookup, so reads are answered from memory: loaded from the entities collection at
- * start, then kept current from the catalog change events (each replica reads all of them).
- *
- * Start-up order matters: the topic's end offsets are taken before the snapshot, and the tail
- * replays from them, so a change written while the snapshot loads is applied afterwards.
+ * This replica's copy of the served catalog, answering every read from memory. It is the
+ * served table topic (callboard.entities.v1, compacted by ref) read from the beginning at start
+ * — the whole catalog as it is, about one message per entity — and then followed, so each change
+ * the catalog writes is applied as it is published. MongoDB is not read for it at all.
  */
 @Injectable()
 export class CatalogReadModel implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CatalogReadModel.name);
   readonly index = new CatalogIndex();
   readonly queries = new CatalogQueries(this.index);
-  private readonly tail: TopicTail<typeof catalogChangeV1Schema>;
-  private loadedUpTo: PartitionOffset[] | undefined;
+  private readonly table: TopicTable<typeof catalogEntityV1Schema>;
   private lastChangeAt: Date | undefined;
 
-  constructor(
-    @Inject(KAFKA_CLIENT) kafka: Kafka,
-    @Inject(APP_CONFIG) settings: KafkaSettings,
-    private readonly snapshot: EntitySnapshotRepository,
-  ) {
-    this.tail = new TopicTail(kafka, settings, {
-      topic: TOPICS.catalogChanges,
-      schema: catalogChangeV1Schema,
+  constructor(@Inject(KAFKA_CLIENT) kafka: Kafka, @Inject(APP_CONFIG) settings: KafkaSettings) {
+    this.table = new TopicTable(kafka, settings, {
+      topic: TOPICS.catalogEntities,
+      schema: catalogEntityV1Schema,
       purpose: 'query-read-model',
-      apply: (change, _position, json) => this.apply(change, (json as { data: { after: unknown } }).data.after),
-      onInvalid: (error, position) => this.logger.warn({ msg: 'skipped an invalid catalog change event', error, ...position }),
+      upsert: (_ref, entity, json) => {
+        this.index.upsert(entity as Entity, json);
+        this.lastChangeAt = new Date();
+      },
+      remove: (ref) => {
+        this.index.remove(ref);
+        this.lastChangeAt = new Date();
+      },
+      onInvalid: (error, position) => this.logger.warn({ msg: 'skipped an invalid served-table record', error, ...position }),
     });
   }
 
   async onModuleInit(): Promise<void> {
     const started = Date.now();
-    const from = await this.tail.endOffsets();
-    for await (const json of this.snapshot.servedEntities()) {
-      this.index.upsert(JSON.parse(json) as Entity, json);
-    }
-    this.loadedUpTo = await this.tail.endOffsets();
-    await this.tail.start(from);
+    await this.table.start();
+    await this.table.whenLoaded;
     this.logger.log(`read model loaded ${this.index.size} entities in ${Date.now() - started} ms`);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.tail.stop();
+    await this.table.stop();
   }
 
-  /** Caught up with every change published before the snapshot finished loading. */
+  /** Holds everything the served table held when this replica started (and what came since). */
   get ready(): boolean {
-    return this.loadedUpTo !== undefined && this.tail.reached(this.loadedUpTo);
+    return this.table.loaded;
   }
 
   status(): { entities: number; ready: boolean; lastChangeAt: string | null } {
     return { entities: this.index.size, ready: this.ready, lastChangeAt: this.lastChangeAt?.toISOString() ?? null };
-  }
-
-  /** `asSent` is the validated `data.after` in the catalog's own key order. */
-  private apply(change: CatalogChangeV1, asSent: unknown): void {
-    const { after, entityRef } = change.data;
-    if (after) this.index.upsert(asSent as Entity, JSON.stringify(asSent));
-    else this.index.remove(entityRef.toLocaleLowerCase('en-US'));
-    this.lastChangeAt = new Date();
   }
 }

@@ -22,9 +22,16 @@ export class UidSource {
 
   async uidFor(ref: string): Promise<string> {
     if (this.config.CATALOG_UIDS_FROM_LIVE) {
-      const doc = await this.live.findById(ref, { uid: 1, deleted: 1 }).lean<Pick<EntityDocument, 'uid' | 'deleted'>>().exec();
-      if (doc && !doc.deleted) return doc.uid;
+      const doc = await this.live.collection.findOne<Pick<EntityDocument, 'uid' | 'status'>>({ _id: ref as never }, { projection: { uid: 1, status: 1 } });
+      if (doc && doc.status === 'live' && doc.uid) return doc.uid;
     }
     return randomUUID();
+  }
+
+  /** While rebuilding: how many changes the live projection recorded for the ref, so its history numbering goes on. */
+  async historySeqFor(ref: string): Promise<number> {
+    if (!this.config.CATALOG_UIDS_FROM_LIVE) return 0;
+    const doc = await this.live.collection.findOne<Pick<EntityDocument, 'historySeq'>>({ _id: ref as never }, { projection: { historySeq: 1 } });
+    return doc?.historySeq ?? 0;
   }
 }

@@ -1,0 +1,73 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { APP_CONFIG } from '@callboard/config';
+import { CoPartitionedAssigner, internalTopicSpecs, KAFKA_CLIENT, KafkaBatchServer, partitionCountOf, provisionTopics, whileClusterSettles } from '@callboard/kafka';
+import type { CatalogConfig } from '../catalog.config';
+import { CATALOG_TOPICS, CatalogTopics } from '../publishing/catalog-topics';
+import { PartitionBatchProcessor } from './partition-batch.processor';
+
+/**
+ * The catalog's consumer group: the entity-event topic and the catalog's own relations topic,
+ * co-partitioned, so the member owning partition n of one owns partition n of the other and is
+ * the one writer of every document of the refs keyed there.
+ */
+@Injectable()
+export class EntityEventConsumer implements OnApplicationBootstrap {
+  constructor(
+    private readonly batches: PartitionBatchProcessor,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(CATALOG_TOPICS) private readonly topics: CatalogTopics,
+    @Inject(APP_CONFIG) private readonly config: CatalogConfig,
+  ) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.provisionRelationsTopic();
+  }
+
+  /** The relations topic has as many partitions as the entity-event topic: keys must land on the same partition numbers. */
+  async provisionRelationsTopic(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let partitions: number | undefined;
+    try {
+      partitions = await partitionCountOf(admin, this.topics.entityEvents);
+      const existing = await partitionCountOf(admin, this.topics.relations);
+      if (partitions !== undefined && existing !== undefined && existing !== partitions) {
+        throw new Error(`${this.topics.relations} has ${existing} partitions and ${this.topics.entityEvents} ${partitions}: they must be equal (delete the relations topic; the catalog recreates it)`);
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    await provisionTopics(this.kafka, this.config, internalTopicSpecs(this.topics.relations, partitions ?? this.config.KAFKA_TOPIC_PARTITIONS));
+  }
+
+  createServer(): KafkaBatchServer {
+    const server: KafkaBatchServer = new KafkaBatchServer(this.config, {
+      groupId: this.config.CATALOG_CONSUMER_GROUP,
+      clientIdSuffix: 'catalog-consumer',
+      topics: [this.topics.entityEvents, this.topics.relations],
+      partitionAssigner: CoPartitionedAssigner,
+      // Both topics of a partition number share a lock, so this is how many partition numbers run at once.
+      partitionsConsumedConcurrently: 2 * this.config.CATALOG_PARTITIONS_CONCURRENTLY,
+      maxBytesPerPartition: this.config.CATALOG_MAX_BATCH_BYTES,
+      handleBatch: async (batch, context) => {
+        await this.batches.process(batch, context);
+      },
+      onCommitted: (topic, partition, next) => this.batches.committed.committed(topic, partition, next),
+      onAssignment: (_assignment, generation) =>
+        this.batches.assigned(generation, () => this.committedOffsets(server.groupId)),
+    });
+    return server;
+  }
+
+  private async committedOffsets(groupId: string): Promise<Array<{ topic: string; partition: number; offset: string }>> {
+    const admin = this.kafka.admin();
+    await whileClusterSettles(() => admin.connect());
+    try {
+      const fetched = await whileClusterSettles(() => admin.fetchOffsets({ groupId, topics: [this.topics.entityEvents, this.topics.relations] }));
+      return fetched.flatMap(({ topic, partitions }) => partitions.map(({ partition, offset }) => ({ topic, partition, offset })));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

@@ -1,0 +1,288 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Mutex } from 'async-mutex';
+import { decodeContract, EntityEventV1, entityEventV1Schema, RelationUpdateV1, relationUpdateV1Schema } from '@callboard/contracts';
+import { APP_CONFIG } from '@callboard/config';
+import { BatchContext, deadLetterRecord, OutgoingRecord, PartitionBatch, RawMessage } from '@callboard/kafka';
+import type { CatalogConfig } from '../catalog.config';
+import { CommittedOffsets } from '../pending-work/committed-offsets';
+import { nextPendingPublication } from '../pending-work/pending-publication';
+import { EntityEventProcessor, ProjectionOutcome } from '../processing/entity-event.processor';
+import { applyRelationUpdates } from '../processing/relation-update.processor';
+import { buildChangeEvent, ChangeCause } from '../publishing/change-event.factory';
+import { CatalogOutputPublisher, Publication } from '../publishing/catalog-output.publisher';
+import { CATALOG_TOPICS, CatalogTopics } from '../publishing/catalog-topics';
+import { ConflictChange, EntityConflictsRepository } from '../store/entity-conflicts.repository';
+import { ConsumedPosition, EntityRecord, PendingPublication, unknownRecord } from '../store/entity-record';
+import { EntityStoreRepository } from '../store/entity-store.repository';
+import { retryOnConflict } from '../store/retry-on-conflict';
+import { UidSource } from '../store/uid-source';
+import { relationUpdatesFor } from '../stitching/relation-fan-out';
+import { rememberServed, Served, servedOf } from '../stitching/served-entity';
+import { BATCH_HOOKS, BatchHooks } from './batch-hooks';
+import { RecordCache } from './record-cache';
+
+// Unknown refs up to this many are read first; more (a bulk load) are assumed new and inserted,
+// reading only those that turn out to exist. On FerretDB a read costs about what an insert does.
+const READ_FIRST_LIMIT = 32;
+
+interface RefWork {
+  entityEvents: Array<{ event: EntityEventV1; key: string | null; message: RawMessage }>;
+  relationUpdates: RelationUpdateV1[];
+}
+
+interface RefResult {
+  before: EntityRecord;
+  after: EntityRecord;
+  changed: boolean;
+  /** A publication found not yet published when the record was read (a crash): sent with this batch. */
+  unpublished: PendingPublication | null;
+  conflicts: ConflictChange[];
+  rejected: Array<{ message: RawMessage; reason: string }>;
+  outcomes: ProjectionOutcome[];
+}
+
+export interface BatchSummary {
+  refs: number;
+  written: number;
+  changes: number;
+  relationUpdates: number;
+  rejected: number;
+  resent: number;
+}
+
+function describe(message: RawMessage) {
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value ? message.value.toString('utf8') : null,
+    ...(Object.keys(message.headers).length ? { headers: message.headers } : {}),
+  };
+}
+
+/**
+ * The catalog's work on one batch of one partition it owns, entity events or relation updates:
+ * coalesce by ref, read what is not in memory (by `_id`), process and stitch in memory, write
+ * every changed record in bulk (each with what it will publish), publish it all in one send,
+ * and only then let the offsets be committed. The owner of a partition number is the single
+ * writer of its refs' documents, so nothing here needs an atomic update; batches of one
+ * partition number (of either topic) run one at a time.
+ */
+@Injectable()
+export class PartitionBatchProcessor {
+  private readonly logger = new Logger(PartitionBatchProcessor.name);
+  private readonly locks = new Map<number, Mutex>();
+  readonly committed: CommittedOffsets;
+  private readonly cache: RecordCache;
+
+  constructor(
+    private readonly store: EntityStoreRepository,
+    private readonly conflicts: EntityConflictsRepository,
+    private readonly events: EntityEventProcessor,
+    private readonly output: CatalogOutputPublisher,
+    private readonly uids: UidSource,
+    @Inject(CATALOG_TOPICS) private readonly topics: CatalogTopics,
+    @Inject(BATCH_HOOKS) private readonly hooks: BatchHooks,
+    @Inject(APP_CONFIG) private readonly config: CatalogConfig,
+  ) {
+    this.cache = new RecordCache(config.CATALOG_CACHE_MB * 1024 * 1024);
+    this.committed = new CommittedOffsets(this.groupId);
+  }
+
+  private get groupId(): string {
+    return `${this.config.KAFKA_TOPIC_PREFIX}${this.config.CATALOG_CONSUMER_GROUP}`;
+  }
+
+  /** A (re)join of the consumer group: nothing in memory is trusted, and the committed offsets are read again. */
+  assigned(generation: number, fetchCommitted: Parameters<CommittedOffsets['reset']>[0]): void {
+    this.cache.startGeneration(generation);
+    this.committed.reset(fetchCommitted);
+  }
+
+  process(batch: PartitionBatch, context: BatchContext): Promise<BatchSummary> {
+    let lock = this.locks.get(batch.partition);
+    if (!lock) this.locks.set(batch.partition, (lock = new Mutex()));
+    return lock.runExclusive(async () => {
+      await this.committed.whenKnown();
+      const generation = this.cache.currentGeneration;
+      const { work, deadLetters } = this.decode(batch);
+      const position: ConsumedPosition = { group: this.groupId, topic: batch.topic, partition: batch.partition, offset: batch.messages[batch.messages.length - 1].offset };
+      const started = Date.now();
+      const summary = await retryOnConflict(() => this.run(work, deadLetters, position, generation, context), {
+        beforeRetry: (err) => {
+          this.logger.warn({ msg: 'entity documents changed under this consumer; deciding again', refs: err.refs.length, partition: batch.partition });
+          this.cache.forget(err.refs);
+        },
+      });
+      if (summary.written > 0 || summary.rejected > 0 || summary.resent > 0) {
+        this.logger.log({ msg: 'batch projected', topic: batch.topic, partition: batch.partition, messages: batch.messages.length, ...summary, ms: Date.now() - started });
+      }
+      return summary;
+    });
+  }
+
+  private decode(batch: PartitionBatch): { work: Map<string, RefWork>; deadLetters: OutgoingRecord[] } {
+    const work = new Map<string, RefWork>();
+    const deadLetters: OutgoingRecord[] = [];
+    const forRef = (ref: string) => {
+      let entry = work.get(ref);
+      if (!entry) work.set(ref, (entry = { entityEvents: [], relationUpdates: [] }));
+      return entry;
+    };
+    const isRelations = batch.topic === this.topics.relations;
+    const deadLetterTopic = isRelations ? this.topics.relationsDeadLetters : this.topics.entityEventsDeadLetters;
+    for (const message of batch.messages) {
+      if (isRelations) {
+        const decoded = decodeContract(relationUpdateV1Schema, message.value);
+        if (!decoded.ok) deadLetters.push(deadLetterRecord(deadLetterTopic, { reason: `contract violation: ${decoded.error}`, stage: 'catalog.relations', original: describe(message) }));
+        else if (decoded.value.subject !== message.key) deadLetters.push(deadLetterRecord(deadLetterTopic, { reason: `message key ${JSON.stringify(message.key)} does not match the update's subject ${decoded.value.subject}`, stage: 'catalog.relations', original: describe(message) }));
+        else forRef(decoded.value.subject).relationUpdates.push(decoded.value);
+      } else {
+        const decoded = decodeContract(entityEventV1Schema, message.value);
+        if (!decoded.ok) deadLetters.push(deadLetterRecord(deadLetterTopic, { reason: `contract violation: ${decoded.error}`, stage: 'catalog.projection', original: describe(message) }));
+        else forRef(decoded.value.entityRef).entityEvents.push({ event: decoded.value, key: message.key, message });
+      }
+    }
+    return { work, deadLetters };
+  }
+
+  private async run(work: Map<string, RefWork>, deadLetters: OutgoingRecord[], position: ConsumedPosition, generation: number, context: BatchContext): Promise<BatchSummary> {
+    const refs = [...work.keys()];
+    const current = new Map<string, { record: EntityRecord; stored: boolean }>();
+    const unknown: string[] = [];
+    for (const ref of refs) {
+      const hit = this.cache.get(ref);
+      if (hit) current.set(ref, { record: hit, stored: true });
+      else unknown.push(ref);
+    }
+    if (unknown.length <= READ_FIRST_LIMIT) {
+      const loaded = await this.store.load(unknown);
+      for (const ref of unknown) current.set(ref, loaded.has(ref) ? { record: loaded.get(ref)!, stored: true } : { record: await this.fresh(ref), stored: false });
+    } else {
+      for (const ref of unknown) current.set(ref, { record: await this.fresh(ref), stored: false });
+    }
+
+    const results = new Map<string, RefResult>();
+    for (const ref of refs) results.set(ref, await this.decide(ref, current.get(ref)!, work.get(ref)!, position));
+    await context.heartbeat();
+
+    const inserts = [...results.values()].filter((r) => r.changed && r.before.revision === 0);
+    const existing = await this.store.insertNew(inserts.map((r) => r.after));
+    if (existing.length > 0) {
+      const loaded = await this.store.load(existing);
+      for (const ref of existing) {
+        const record = loaded.get(ref);
+        if (record) results.set(ref, await this.decide(ref, { record, stored: true }, work.get(ref)!, position));
+      }
+    }
+    await this.store.replace([...results.values()].filter((r) => r.changed && r.before.revision > 0).map((r) => ({ record: r.after, expectedRevision: r.before.revision })));
+    const writtenAt = Date.now();
+    await this.conflicts.apply([...results.values()].flatMap((r) => r.conflicts));
+    await this.hooks.afterWrite?.();
+
+    const publications: Publication[] = [];
+    for (const result of results.values()) {
+      if (result.changed && result.after.pending) publications.push({ record: result.after, writtenAt });
+      // Unchanged now, but what its last write recorded was never published: send that, as it was.
+      else if (!result.changed && result.unpublished) publications.push({ record: result.before });
+    }
+    const rejected = [...results.values()].flatMap((r) =>
+      r.rejected.map(({ message, reason }) => {
+        this.logger.warn({ msg: 'entity event rejected', reason, key: message.key, offset: message.offset, partition: message.partition });
+        return deadLetterRecord(this.topics.entityEventsDeadLetters, { reason, stage: 'catalog.projection', original: describe(message), deliveryId: this.deliveryIdOf(message) });
+      }),
+    );
+    await this.output.publish(publications, [...deadLetters, ...rejected]);
+    await this.hooks.afterPublish?.();
+
+    const written = [...results.values()].filter((r) => r.changed);
+    this.cache.set(
+      [...results.values()].filter((r) => r.changed || current.get(r.before.ref)?.stored).map((r) => r.after),
+      generation,
+    );
+    return {
+      refs: refs.length,
+      written: written.length,
+      changes: written.reduce((n, r) => n + (r.after.pending?.changes.length ?? 0) - (r.unpublished?.changes.length ?? 0), 0),
+      relationUpdates: written.reduce((n, r) => n + (r.after.pending?.relationUpdates.length ?? 0) - (r.unpublished?.relationUpdates.length ?? 0), 0),
+      rejected: deadLetters.length + rejected.length,
+      resent: [...results.values()].filter((r) => r.unpublished).length,
+    };
+  }
+
+  /** A record for a ref with no document: while rebuilding, it keeps the live projection's history numbering. */
+  private async fresh(ref: string): Promise<EntityRecord> {
+    const record = unknownRecord(ref);
+    if (!this.config.CATALOG_UIDS_FROM_LIVE) return record;
+    return { ...record, historySeq: await this.uids.historySeqFor(ref) };
+  }
+
+  private deliveryIdOf(message: RawMessage): string | undefined {
+    const decoded = decodeContract(entityEventV1Schema, message.value);
+    return decoded.ok ? decoded.value.source.deliveryId : undefined;
+  }
+
+  private async decide(ref: string, current: { record: EntityRecord; stored: boolean }, work: RefWork, position: ConsumedPosition): Promise<RefResult> {
+    const before = current.record;
+    const unpublished = current.stored && before.pending && !this.committed.isPublished(before.pending.position) ? before.pending : null;
+    const result: RefResult = { before, after: before, changed: false, unpublished, conflicts: [], rejected: [], outcomes: [] };
+    let after = before;
+    let cause: ChangeCause | null = null;
+    if (work.entityEvents.length > 0) {
+      const processed = await this.events.apply(before, work.entityEvents);
+      result.conflicts = processed.conflicts;
+      result.rejected = processed.rejected;
+      result.outcomes = processed.outcomes;
+      if (processed.changed && processed.cause) {
+        after = processed.record;
+        const { deliveryId, repository, commitSha, path } = processed.cause;
+        cause = { entityRef: ref, deliveryId, repository, commitSha, path };
+      }
+    }
+    if (work.relationUpdates.length > 0) {
+      const applied = applyRelationUpdates(after, work.relationUpdates);
+      if (applied.changed && applied.cause) {
+        after = applied.record;
+        cause = applied.cause;
+      }
+    }
+    if (after === before || cause === null) return result;
+
+    const servedBefore = current.stored ? servedOf(before) : null;
+    const servedAfter = servedOf(after);
+    const changes = this.changesBetween(ref, before, servedBefore, servedAfter, cause);
+    const revision = before.revision + 1;
+    // A rebuild announces nothing: its changes are not news, and they are not recorded.
+    const announced = this.config.CATALOG_PUBLISH_CHANGES ? changes : [];
+    const pending = nextPendingPublication(unpublished, position, {
+      changes: announced,
+      served: announced.length > 0,
+      relationUpdates: relationUpdatesFor(ref, before.emitted, after.emitted, revision, cause),
+    });
+    result.after = {
+      ...after,
+      etag: servedAfter?.etag ?? '',
+      revision,
+      historySeq: before.historySeq + announced.length,
+      pending,
+    };
+    rememberServed(result.after, servedAfter);
+    result.changed = true;
+    return result;
+  }
+
+  private changesBetween(ref: string, before: EntityRecord, servedBefore: Served | null, servedAfter: Served | null, cause: ChangeCause) {
+    if ((servedBefore?.etag ?? null) === (servedAfter?.etag ?? null)) return [];
+    const event = buildChangeEvent({
+      source: this.config.CATALOG_EVENT_SOURCE,
+      type: servedBefore === null ? 'created' : servedAfter === null ? 'deleted' : 'updated',
+      entityRef: ref,
+      uid: servedAfter?.entity.metadata.uid ?? before.uid,
+      before: servedBefore?.entity ?? null,
+      after: servedAfter?.entity ?? null,
+      cause,
+    });
+    return [{ seq: before.historySeq + 1, event }];
+  }
+}

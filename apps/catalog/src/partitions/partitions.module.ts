@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ProcessingModule } from '../processing/processing.module';
+import { PublishingModule } from '../publishing/publishing.module';
+import { StoreModule } from '../store/store.module';
+import { BATCH_HOOKS, BatchHooks } from './batch-hooks';
+import { EntityEventConsumer } from './entity-event.consumer';
+import { PartitionBatchProcessor } from './partition-batch.processor';
+
+/** The consumer group and the work on each batch of the partitions it owns. */
+@Module({})
+export class PartitionsModule {
+  static forRoot(hooks: BatchHooks): DynamicModule {
+    return {
+      module: PartitionsModule,
+      imports: [StoreModule, ProcessingModule, PublishingModule],
+      providers: [{ provide: BATCH_HOOKS, useValue: hooks }, PartitionBatchProcessor, EntityEventConsumer],
+      exports: [EntityEventConsumer],
+    };
+  }
+}

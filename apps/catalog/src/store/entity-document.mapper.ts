@@ -1,0 +1,64 @@
+import type { CatalogChangeV1, RelationUpdateV1 } from '@callboard/contracts';
+import type { Entity } from '@callboard/entity-model';
+import type { EntityDocument } from '@callboard/mongo';
+import type { EntityRecord } from './entity-record';
+import { decodeRelationRow, decodeServedRelation, encodeRelationRow, encodeServedRelation } from './relation-encoding';
+
+export type StoredEntityDocument = Omit<EntityDocument, 'updatedAt'>;
+
+/** The document an entity record is stored as (JSON text where keys may contain dots). */
+export function toDocument(record: EntityRecord): StoredEntityDocument & { updatedAt: Date } {
+  return {
+    _id: record.ref,
+    status: record.status,
+    uid: record.uid,
+    processedJson: record.processed ? JSON.stringify(record.processed) : null,
+    inputHash: record.inputHash,
+    locationKey: record.locationKey,
+    sourceVersion: record.sourceVersion,
+    source: record.source,
+    relationRows: record.emitted.map(encodeRelationRow),
+    incoming: record.incoming.map((i) => ({ origin: i.origin, originRevision: i.originRevision, rows: i.relations.map(encodeServedRelation) })),
+    etag: record.etag,
+    revision: record.revision,
+    historySeq: record.historySeq,
+    pending: record.pending
+      ? {
+          group: record.pending.position.group,
+          topic: record.pending.position.topic,
+          partition: record.pending.position.partition,
+          offset: record.pending.position.offset,
+          changes: record.pending.changes.map((c) => ({ seq: c.seq, eventJson: JSON.stringify(c.event) })),
+          served: record.pending.served,
+          relationUpdates: record.pending.relationUpdates.map((u) => JSON.stringify(u)),
+        }
+      : null,
+    updatedAt: new Date(),
+  };
+}
+
+export function toRecord(doc: StoredEntityDocument): EntityRecord {
+  return {
+    ref: doc._id,
+    status: doc.status,
+    uid: doc.uid ?? '',
+    processed: doc.processedJson ? (JSON.parse(doc.processedJson) as Entity) : null,
+    inputHash: doc.inputHash ?? '',
+    locationKey: doc.locationKey ?? '',
+    sourceVersion: doc.sourceVersion ?? 0,
+    source: doc.source ? { provider: 'github', deliveryId: doc.source.deliveryId, repository: doc.source.repository, commitSha: doc.source.commitSha, path: doc.source.path } : null,
+    emitted: (doc.relationRows ?? []).map(decodeRelationRow),
+    incoming: (doc.incoming ?? []).map((i) => ({ origin: i.origin, originRevision: i.originRevision, relations: (i.rows ?? []).map(decodeServedRelation) })),
+    etag: doc.etag ?? '',
+    revision: doc.revision,
+    historySeq: doc.historySeq ?? 0,
+    pending: doc.pending
+      ? {
+          position: { group: doc.pending.group ?? '', topic: doc.pending.topic, partition: doc.pending.partition, offset: doc.pending.offset },
+          changes: (doc.pending.changes ?? []).map((c) => ({ seq: c.seq, event: JSON.parse(c.eventJson) as CatalogChangeV1 })),
+          served: doc.pending.served,
+          relationUpdates: (doc.pending.relationUpdates ?? []).map((u) => JSON.parse(u) as RelationUpdateV1),
+        }
+      : null,
+  };
+}

@@ -1,0 +1,88 @@
+import type { CatalogChangeV1, EntityEventSource, RelationUpdateV1 } from '@callboard/contracts';
+import type { Entity, RelationRow } from '@callboard/entity-model';
+
+/**
+ * - `live`: declared by a location and served;
+ * - `removed`: a tombstone, kept with the version of the removal so a late, older upsert cannot
+ *   resurrect the entity (also recorded for a removal of an entity never seen);
+ * - `referenced`: never declared, only named by other entities' relations (kept for when it is).
+ */
+export type EntityStatus = 'live' | 'removed' | 'referenced';
+
+export type EntitySource = Omit<EntityEventSource, 'repositoryId'>;
+
+export interface ServedRelation {
+  type: string;
+  targetRef: string;
+}
+
+/** The relations one other entity (the origin) emits whose source is this entity. */
+export interface IncomingRelations {
+  origin: string;
+  originRevision: number;
+  relations: ServedRelation[];
+}
+
+/** Where a piece of work came from: the consumer group that consumed it and the message's topic, partition and offset. */
+export interface ConsumedPosition {
+  group: string;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * What a write recorded for publishing, in the same write (the outbox). Once the offset of the
+ * batch that wrote it is committed it has been published; until then a restart sends it again,
+ * with the same CloudEvents ids.
+ */
+export interface PendingPublication {
+  position: ConsumedPosition;
+  changes: Array<{ seq: number; event: CatalogChangeV1 }>;
+  /** The served-table record of the entity is part of it. */
+  served: boolean;
+  relationUpdates: RelationUpdateV1[];
+}
+
+/** Everything the catalog keeps about one entity ref. */
+export interface EntityRecord {
+  ref: string;
+  status: EntityStatus;
+  uid: string;
+  /** The processed input (location annotations applied), null unless live. */
+  processed: Entity | null;
+  inputHash: string;
+  locationKey: string;
+  sourceVersion: number;
+  source: EntitySource | null;
+  /** Relation rows this entity emits, both directions (Backstage's relations table rows with this entity as origin). */
+  emitted: RelationRow[];
+  /** This entity's relation index: what others emit with it as source. */
+  incoming: IncomingRelations[];
+  /** Etag of the served entity when last written; '' when not served. */
+  etag: string;
+  /** 0 until first stored; every write adds one. */
+  revision: number;
+  historySeq: number;
+  pending: PendingPublication | null;
+}
+
+/** A ref the catalog has no record of yet. */
+export function unknownRecord(ref: string): EntityRecord {
+  return {
+    ref,
+    status: 'referenced',
+    uid: '',
+    processed: null,
+    inputHash: '',
+    locationKey: '',
+    sourceVersion: 0,
+    source: null,
+    emitted: [],
+    incoming: [],
+    etag: '',
+    revision: 0,
+    historySeq: 0,
+    pending: null,
+  };
+}

@@ -1,0 +1,157 @@
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { Consumer, IHeaders, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
+import { KafkaSettings, kafkaClientConfig } from './kafka-options';
+
+/** One consumed message, undecoded: decoding (and dead-lettering what fails) is the handler's. */
+export interface RawMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+/** The messages of one topic-partition that kafkajs fetched together, in offset order. */
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  messages: RawMessage[];
+}
+
+export interface BatchContext {
+  /** Tells the group coordinator this member is alive; call it between long steps. */
+  heartbeat(): Promise<void>;
+}
+
+export interface BatchConsumerOptions {
+  /** Without KAFKA_TOPIC_PREFIX (it is added, like the topics'). */
+  groupId: string;
+  clientIdSuffix: string;
+  /** Full topic names. */
+  topics: string[];
+  /** E.g. CoPartitionedAssigner; kafkajs' round robin otherwise. */
+  partitionAssigner?: PartitionAssigner;
+  partitionsConsumedConcurrently: number;
+  /** Largest fetch per partition: how much one batch can hold (default 1 MiB). */
+  maxBytesPerPartition?: number;
+  /**
+   * Handles a whole batch. Resolving means every message was handled (written, published): the
+   * offsets are then committed. Rejecting makes kafkajs fetch the batch again after its backoff,
+   * so nothing is committed before it is done.
+   */
+  handleBatch(batch: PartitionBatch, context: BatchContext): Promise<void>;
+  /** After the batch's offsets were committed (the next offset to read, per topic-partition). */
+  onCommitted?(topic: string, partition: number, nextOffset: string): void;
+  /** Called when this member (re)joined the group, with what it was assigned; before any batch of the new assignment. */
+  onAssignment?(assignment: Record<string, number[]>, generation: number): void;
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined || value === null) continue;
+    out[name] = Buffer.isBuffer(value) ? value.toString('utf8') : Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return out;
+}
+
+function rawMessage(topic: string, partition: number, message: KafkaMessage): RawMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value,
+    headers: headersToStrings(message.headers),
+  };
+}
+
+/**
+ * A Nest microservice strategy running one kafkajs consumer group with `eachBatch`: the
+ * handler gets a partition's messages together (to coalesce, bulk-write and publish at once)
+ * and offsets are committed only after it resolved. kafkajs' own retry options (the client's
+ * and the consumer's) decide the backoff between attempts at a failing batch; a consumer whose
+ * retries ran out restarts and resumes from the committed offsets.
+ */
+export class KafkaBatchServer extends Server implements CustomTransportStrategy {
+  private readonly batchLogger = new Logger(KafkaBatchServer.name);
+  private consumer: Consumer | undefined;
+  private generation = 0;
+
+  constructor(
+    private readonly settings: KafkaSettings,
+    private readonly options: BatchConsumerOptions,
+  ) {
+    super();
+  }
+
+  get groupId(): string {
+    return `${this.settings.KAFKA_TOPIC_PREFIX}${this.options.groupId}`;
+  }
+
+  async listen(callback: (...optionalParams: unknown[]) => unknown): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  private async start(): Promise<void> {
+    const kafka = new Kafka(kafkaClientConfig(this.settings, this.options.clientIdSuffix));
+    const consumer = kafka.consumer({
+      groupId: this.groupId,
+      sessionTimeout: this.settings.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
+      heartbeatInterval: Math.max(500, Math.floor(this.settings.KAFKA_CONSUMER_SESSION_TIMEOUT_MS / 6)),
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
+      // Idle fetches wait this long on the broker; data is returned as soon as it arrives.
+      maxWaitTimeInMs: 1000,
+      ...(this.options.partitionAssigner ? { partitionAssigners: [this.options.partitionAssigner] } : {}),
+      retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 30000, multiplier: 2 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.generation += 1;
+      this.batchLogger.log({ msg: 'joined consumer group', groupId: payload.groupId, assignment: payload.memberAssignment, generation: this.generation });
+      this.options.onAssignment?.(payload.memberAssignment, this.generation);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.batchLogger.error({ msg: 'consumer crashed', groupId: payload.groupId, restart: payload.restart, err: payload.error });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        if (batch.isEmpty() || !isRunning() || isStale()) return;
+        const messages = batch.messages.map((m) => rawMessage(batch.topic, batch.partition, m));
+        await this.options.handleBatch({ topic: batch.topic, partition: batch.partition, messages }, { heartbeat });
+        resolveOffset(batch.lastOffset());
+        // Committed now, not after the runner's loop: onCommitted must only ever see committed offsets.
+        const next = (BigInt(batch.lastOffset()) + 1n).toString();
+        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+        this.options.onCommitted?.(batch.topic, batch.partition, next);
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+  }
+
+  on(): void {
+    // Nothing to subscribe to: the handler is given in the options.
+  }
+
+  unwrap<T>(): T {
+    if (!this.consumer) throw new Error('the consumer is not running');
+    return this.consumer as T;
+  }
+}
