@@ -22,7 +22,7 @@ module.exports = {
   // Integration tests wait on real servers; unit tests finish far below this.
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.js'] },
     {
       ...common,
       displayName: 'integration',

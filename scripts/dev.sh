@@ -1,7 +1,6 @@
 #!/bin/sh
-# The run command (README): installs dependencies, builds, and starts the whole system.
+# The run command (README): installs dependencies and builds when needed, then starts the
+# whole system (scripts/dev.js says what it does at each step and how long it took).
 set -eu
 cd "$(dirname "$0")/.."
-node scripts/ensure-deps.js
-npm run --silent build
 exec node scripts/dev.js

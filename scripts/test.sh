@@ -10,6 +10,8 @@ npm run --silent build
 # Benchmarks and the test-only entry points (dist/test/support) compile too: a broken bench fails here.
 npx tsc -p tsconfig.bench.json && npx tsc-alias -p tsconfig.bench.json
 mkdir -p .callboard
+# The walls between apps and libs (.dependency-cruiser.js): a broken one fails at once, before jest.
+npm run --silent walls || { echo "walls: an import crosses a wall (rules and reasons above, in .dependency-cruiser.js)"; exit 1; }
 status=0
 npx jest --ci --json --outputFile=.callboard/jest-results.json "$@" || status=$?
 # One plain closing line any CI can read, whatever jest printed above it.

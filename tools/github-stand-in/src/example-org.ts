@@ -28,14 +28,20 @@ export function defaultExampleOrgDir(): string {
   }
 }
 
-function readTree(root: string): Record<string, string> {
+/** Files an editor leaves beside the one being edited (swap, backup, lock files): never part of a repository. */
+export function isEditorLeftover(name: string): boolean {
+  return name === '.DS_Store' || /\.sw[a-p]$|~$|^\.#|^#.*#$|^4913$/.test(name);
+}
+
+/** A folder's files as a repository holds them: `path/with/slashes` -> content (no `.git`, `node_modules` or editor leftovers). */
+export function readExampleFolder(root: string): Record<string, string> {
   const files: Record<string, string> = {};
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== '.git' && entry.name !== 'node_modules') walk(full);
-      } else if (entry.isFile() && entry.name !== '.DS_Store') {
+      } else if (entry.isFile() && !isEditorLeftover(entry.name)) {
         files[relative(root, full).split(sep).join('/')] = readFileSync(full, 'utf8');
       }
     }
@@ -51,6 +57,40 @@ function descriptionFrom(files: Record<string, string>): string | undefined {
   return paragraph?.replace(/\s+/g, ' ').trim();
 }
 
+/** The folders of an example organisation that are repositories, in alphabetical order. */
+export function exampleRepositoryFolders(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** Owner of the example organisation in `dir`: its folder's name (`acme`). */
+export function exampleOrgName(dir: string): string {
+  return dir.split(/[\\/]/).filter(Boolean).pop() ?? 'acme';
+}
+
+/**
+ * Creates the repository `<org>/<folder>` (default branch `main`) from a folder of the example
+ * organisation and commits the folder's files to it; returns the push of that commit.
+ */
+export function addExampleRepository(
+  standIn: GitHubStandIn,
+  dir: string,
+  folder: string,
+  options: LoadExampleOrgOptions = {},
+): { fullName: string; push: ReturnType<GitHubStandIn['commit']> } {
+  const fullName = `${options.org ?? exampleOrgName(dir)}/${folder}`;
+  const files = readExampleFolder(join(dir, folder));
+  standIn.createRepository(fullName, { defaultBranch: 'main', description: descriptionFrom(files) });
+  if (options.initialEmptyCommit) standIn.commit(fullName, { files: {}, message: 'Initial commit' });
+  const push = standIn.commit(fullName, {
+    files,
+    message: `Add ${folder}${files['catalog-info.yaml'] !== undefined ? ' with catalog-info.yaml' : ''}`,
+  });
+  return { fullName, push };
+}
+
 /**
  * Creates one repository `<org>/<folder>` per folder of the example organisation (default
  * branch `main`) and commits the folder's files to it. Returns, per repository (in
@@ -61,20 +101,5 @@ export function loadExampleOrg(
   dir: string = defaultExampleOrgDir(),
   options: LoadExampleOrgOptions = {},
 ): Array<{ fullName: string; push: ReturnType<GitHubStandIn['commit']> }> {
-  const org = options.org ?? dir.split(/[\\/]/).filter(Boolean).pop() ?? 'acme';
-  const folders = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort();
-  return folders.map((folder) => {
-    const fullName = `${org}/${folder}`;
-    const files = readTree(join(dir, folder));
-    standIn.createRepository(fullName, { defaultBranch: 'main', description: descriptionFrom(files) });
-    if (options.initialEmptyCommit) standIn.commit(fullName, { files: {}, message: 'Initial commit' });
-    const push = standIn.commit(fullName, {
-      files,
-      message: `Add ${folder}${files['catalog-info.yaml'] !== undefined ? ' with catalog-info.yaml' : ''}`,
-    });
-    return { fullName, push };
-  });
+  return exampleRepositoryFolders(dir).map((folder) => addExampleRepository(standIn, dir, folder, options));
 }

@@ -21,4 +21,13 @@ export {
 } from './app-installations';
 export { teamSlug, type OrgRole, type TeamOptions, type TeamPrivacy, type TeamRole, type UserProfile } from './org-directory';
 export { sendWebhook, signWebhookBody, type SendWebhookOptions, type SendWebhookResult } from './webhook-sender';
-export { defaultExampleOrgDir, loadExampleOrg, type LoadExampleOrgOptions } from './example-org';
+export {
+  addExampleRepository,
+  defaultExampleOrgDir,
+  exampleRepositoryFolders,
+  loadExampleOrg,
+  readExampleFolder,
+  type LoadExampleOrgOptions,
+} from './example-org';
+export { ExampleOrgWatcher, type ExampleOrgChange, type ExampleOrgWatcherOptions } from './example-org-watcher';
+export { pushExampleOrgChanges, type PushExampleOrgChangesOptions } from './example-org-pusher';

@@ -9,7 +9,9 @@ describe('github-stand-in main', () => {
       GITHUB_STAND_IN_HOST: '127.0.0.1',
       CALLBOARD_WEBHOOK_URL: 'http://127.0.0.1:7001/webhooks/github',
       GITHUB_WEBHOOK_SECRET: 's',
+      GITHUB_STAND_IN_WATCH: true,
     });
+    expect(parseEnv({ GITHUB_WEBHOOK_SECRET: 's', GITHUB_STAND_IN_WATCH: 'false' })).toMatchObject({ GITHUB_STAND_IN_WATCH: false });
     expect(parseEnv({ GITHUB_WEBHOOK_SECRET: 's', GITHUB_STAND_IN_PORT: '7999', GITHUB_TOKEN: 't' })).toMatchObject({
       GITHUB_STAND_IN_PORT: 7999,
       GITHUB_TOKEN: 't',
@@ -20,6 +22,7 @@ describe('github-stand-in main', () => {
     expect(() => parseEnv({})).toThrow(/^GITHUB_WEBHOOK_SECRET is required[^\n]*$/);
     expect(() => parseEnv({ GITHUB_WEBHOOK_SECRET: '' })).toThrow(/GITHUB_WEBHOOK_SECRET/);
     expect(() => parseEnv({ GITHUB_WEBHOOK_SECRET: 's', GITHUB_STAND_IN_PORT: '70000' })).toThrow(/GITHUB_STAND_IN_PORT/);
+    expect(() => parseEnv({ GITHUB_WEBHOOK_SECRET: 's', GITHUB_STAND_IN_WATCH: 'maybe' })).toThrow(/^GITHUB_STAND_IN_WATCH must be true or false$/);
     expect(() => parseEnv({ GITHUB_WEBHOOK_SECRET: 's', CALLBOARD_WEBHOOK_URL: 'not a url' })).toThrow(
       /CALLBOARD_WEBHOOK_URL/,
     );

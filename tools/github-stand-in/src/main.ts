@@ -1,18 +1,22 @@
 import { z } from 'zod';
-import { loadExampleOrg } from './example-org';
+import { defaultExampleOrgDir, loadExampleOrg } from './example-org';
+import { pushExampleOrgChanges } from './example-org-pusher';
+import type { ExampleOrgWatcher } from './example-org-watcher';
 import { GitHubStandIn } from './github-stand-in';
 import { sendWebhook } from './webhook-sender';
 
 /**
  * Local GitHub for a newcomer's run: serves the example organisation `acme` over a
  * GitHub-compatible REST API and delivers one signed push webhook per repository to
- * Callboard's ingestion once it is healthy, then keeps serving until SIGTERM/SIGINT.
+ * Callboard's ingestion once it is healthy, then keeps serving until SIGTERM/SIGINT; while it
+ * runs, a file saved in examples/acme is committed and its push delivered.
  *
  *   GITHUB_STAND_IN_PORT    port to listen on (default 7010)
  *   GITHUB_STAND_IN_HOST    interface to bind (default 127.0.0.1)
  *   GITHUB_TOKEN            optional; when set, API requests must carry it
  *   CALLBOARD_WEBHOOK_URL   where to deliver webhooks (default http://127.0.0.1:7001/webhooks/github)
  *   GITHUB_WEBHOOK_SECRET   required; the secret deliveries are signed with
+ *   GITHUB_STAND_IN_WATCH   `true` (default): commit and push what is saved in examples/acme; `false`: only the first pushes
  */
 
 const HEALTH_TIMEOUT_MS = 60_000;
@@ -32,6 +36,7 @@ const EnvSchema = z.object({
   GITHUB_WEBHOOK_SECRET: z.string({
     error: 'GITHUB_WEBHOOK_SECRET is required: the secret the ingestion service verifies webhook signatures with',
   }),
+  GITHUB_STAND_IN_WATCH: z.stringbool({ error: 'GITHUB_STAND_IN_WATCH must be true or false' }).default(true),
 });
 
 export type StandInEnv = z.infer<typeof EnvSchema>;
@@ -103,11 +108,12 @@ export async function main(): Promise<void> {
   const standIn = new GitHubStandIn({ token: env.GITHUB_TOKEN, org: 'acme' });
   const stopping = new AbortController();
   let stopped: Promise<void> | undefined;
+  let watcher: ExampleOrgWatcher | undefined;
   const shutdown = (signalName: string) => {
     if (stopped) return;
     log(`${signalName} received, stopping`);
     stopping.abort();
-    stopped = standIn.stop().then(
+    stopped = Promise.resolve(watcher?.close()).then(() => standIn.stop()).then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`github-stand-in: error while stopping: ${String(error)}\n`);
@@ -127,7 +133,8 @@ export async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const repos = loadExampleOrg(standIn);
+  const dir = defaultExampleOrgDir();
+  const repos = loadExampleOrg(standIn, dir);
   log(`GitHub REST API stand-in listening on ${baseUrl} (auth ${env.GITHUB_TOKEN ? 'required' : 'not required'})`);
   log(`example organisation "acme": ${repos.map((r) => r.fullName).join(', ')}`);
   log(`waiting for ${new URL(env.CALLBOARD_WEBHOOK_URL).origin}/health (up to ${HEALTH_TIMEOUT_MS / 1000} s)`);
@@ -158,6 +165,16 @@ export async function main(): Promise<void> {
     }
   }
   log(`${accepted}/${repos.length} deliveries accepted; serving until SIGTERM/SIGINT`);
+  if (env.GITHUB_STAND_IN_WATCH && !stopping.signal.aborted) {
+    watcher = await pushExampleOrgChanges(standIn, {
+      dir,
+      pushes: repos,
+      webhookUrl: env.CALLBOARD_WEBHOOK_URL,
+      secret: env.GITHUB_WEBHOOK_SECRET,
+      log,
+    });
+    log(`watching ${dir}: a file saved there is committed to its repository and the push delivered (a new folder is a new repository)`);
+  }
 }
 
 if (require.main === module) {
