@@ -1,13 +1,15 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { filterParamsToPredicate, ListOrder, parseFieldList, QueryInputError } from '@callboard/catalog-index';
+import { filterParamsToPredicate, ListOrder, QueryInputError } from '@callboard/catalog-index';
 import { RequestParams } from '../http/request-params';
+import { boundedFieldList, checkOrderFieldsSize } from '../http/request-limits';
 import { sendEntityText, sendJsonText } from '../http/json-response';
 import { GetEntity, GetEntityByNameQuery } from './get-entity.query';
 import { ListEntities, ListEntitiesQuery } from './list-entities.query';
 
 function parseOrder(values: readonly string[]): ListOrder[] {
+  checkOrderFieldsSize(values.length, 'order');
   return values.map((item) => {
     const match = /^(asc|desc):(.+)$/.exec(item);
     if (!match) throw new QueryInputError(`Invalid order parameter "${item}", expected "<asc or desc>:<field name>"`);
@@ -46,7 +48,7 @@ export class EntitiesController {
     const result = this.listEntities.execute(
       new ListEntitiesQuery(
         filterParamsToPredicate(params.list('filter')),
-        parseFieldList(params.commaList('fields')),
+        boundedFieldList(params.commaList('fields')),
         parseOrder(params.list('order')),
         paged ? { limit, offset, after } : undefined,
       ),

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { FacetCount, filterParamsToPredicate, parsePredicate, QueryInputError } from '@callboard/catalog-index';
+import { FacetCount, filterParamsToPredicate, QueryInputError } from '@callboard/catalog-index';
 import { bodyObject, RequestParams } from '../http/request-params';
+import { boundedPredicate, checkFacetsSize } from '../http/request-limits';
 import { GetEntityFacets, GetEntityFacetsQuery } from './get-entity-facets.query';
 
 type FacetsResponse = { facets: Record<string, FacetCount[]> };
@@ -21,6 +22,7 @@ export class EntityFacetsController {
     if (query.facet === undefined) throw new QueryInputError("request/query must have required property 'facet'");
     const facets = params.list('facet').filter(Boolean);
     if (facets.length === 0) throw new QueryInputError('Missing facet parameter');
+    checkFacetsSize(facets.length, 'facet');
     return this.getEntityFacets.execute(new GetEntityFacetsQuery(facets, filterParamsToPredicate(params.list('filter'))));
   }
 
@@ -36,9 +38,10 @@ export class EntityFacetsController {
     if (!input.facets.every((f): f is string => typeof f === 'string')) throw new QueryInputError('request/body/facets must be array of strings');
     const facets = input.facets.filter(Boolean);
     if (facets.length === 0) throw new QueryInputError('Missing or empty facets parameter');
+    checkFacetsSize(facets.length, 'facets');
     if (input.query !== undefined && (typeof input.query !== 'object' || input.query === null || Array.isArray(input.query))) {
       throw new QueryInputError('request/body/query must be object');
     }
-    return this.getEntityFacets.execute(new GetEntityFacetsQuery(facets, input.query === undefined ? undefined : parsePredicate(input.query)));
+    return this.getEntityFacets.execute(new GetEntityFacetsQuery(facets, input.query === undefined ? undefined : boundedPredicate(input.query)));
   }
 }

@@ -2,18 +2,17 @@ import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/commo
 import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import {
-  allOf,
-  CursorQuery,
-  decodeCursor,
-  filterParamsToPredicate,
-  InitialQuery,
-  OrderField,
-  parseFieldList,
-  parsePredicate,
-  QueryInputError,
-} from '@callboard/catalog-index';
+import { allOf, CursorQuery, filterParamsToPredicate, InitialQuery, OrderField, QueryInputError } from '@callboard/catalog-index';
 import { bodyObject, RequestParams } from '../http/request-params';
+import {
+  boundedCursor,
+  boundedFieldList,
+  boundedPredicate,
+  checkEntityRefsSize,
+  checkFullTextSize,
+  checkOrderFieldsSize,
+  checkPredicateSize,
+} from '../http/request-limits';
 import { sendJsonText } from '../http/json-response';
 import { GetEntitiesByRefs, GetEntitiesByRefsQuery } from './get-entities-by-refs.query';
 import { QueryEntities, QueryEntitiesQuery } from './query-entities.query';
@@ -87,17 +86,24 @@ export class EntityQueryController {
       'fullTextFilterFields',
     ]);
     const limit = params.integer('limit');
-    const fields = parseFieldList(params.commaList('fields'));
+    const fields = boundedFieldList(params.commaList('fields'));
     const cursor = params.string('cursor');
     let request: InitialQuery | CursorQuery;
     if (cursor !== undefined) {
-      request = { cursor: decodeCursor(cursor), limit };
+      request = { cursor: boundedCursor(cursor), limit };
     } else {
       const fullTextFields = params.commaList('fullTextFilterFields');
+      const term = params.string('fullTextFilterTerm');
+      checkFullTextSize(term, fullTextFields);
+      const orderFields = params.list('orderField');
+      checkOrderFieldsSize(orderFields.length, 'orderField');
+      // The filter travels in the cursor, which the next request validates as a predicate.
+      const filter = filterParamsToPredicate(params.list('filter'));
+      checkPredicateSize(filter, 'filter');
       request = {
-        query: filterParamsToPredicate(params.list('filter')),
-        orderFields: parseOrderFields(params.list('orderField')),
-        fullTextFilter: { term: params.string('fullTextFilterTerm') ?? '', fields: fullTextFields.length ? fullTextFields : undefined },
+        query: filter,
+        orderFields: parseOrderFields(orderFields),
+        fullTextFilter: { term: term ?? '', fields: fullTextFields.length ? fullTextFields : undefined },
         offset: params.integer('offset'),
         limit,
         totalItems: params.oneOf('totalItems', ['include', 'exclude'] as const),
@@ -113,14 +119,16 @@ export class EntityQueryController {
   queryByPost(@Body() body: unknown, @Query() query: Record<string, unknown>, @Res() res: Response): void {
     RequestParams.none(query);
     const input = checkBody(queryBodySchema, body);
-    const fields = parseFieldList(input.fields ?? []);
+    const fields = boundedFieldList(input.fields ?? []);
     let request: InitialQuery | CursorQuery;
     if (input.cursor !== undefined) {
       if (input.cursor === '') throw new QueryInputError('Cursor cannot be empty');
-      request = { cursor: decodeCursor(input.cursor), limit: input.limit };
+      request = { cursor: boundedCursor(input.cursor), limit: input.limit };
     } else {
+      checkOrderFieldsSize(input.orderBy?.length ?? 0, 'orderBy');
+      checkFullTextSize(input.fullTextFilter?.term, input.fullTextFilter?.fields);
       request = {
-        query: input.query === undefined ? undefined : parsePredicate(input.query),
+        query: input.query === undefined ? undefined : boundedPredicate(input.query),
         orderFields: input.orderBy,
         fullTextFilter: input.fullTextFilter ? { term: input.fullTextFilter.term ?? '', fields: input.fullTextFilter.fields } : undefined,
         offset: input.offset,
@@ -139,7 +147,8 @@ export class EntityQueryController {
   byRefs(@Body() body: unknown, @Query() query: Record<string, unknown>, @Res() res: Response): void {
     const params = new RequestParams(query, ['filter']);
     const input = checkBody(byRefsBodySchema, body);
-    const filter = allOf(filterParamsToPredicate(params.list('filter')), input.query === undefined ? undefined : parsePredicate(input.query));
-    sendJsonText(res, this.getEntitiesByRefs.execute(new GetEntitiesByRefsQuery(input.entityRefs, parseFieldList(input.fields ?? []), filter)));
+    checkEntityRefsSize(input.entityRefs.length);
+    const filter = allOf(filterParamsToPredicate(params.list('filter')), input.query === undefined ? undefined : boundedPredicate(input.query));
+    sendJsonText(res, this.getEntitiesByRefs.execute(new GetEntitiesByRefsQuery(input.entityRefs, boundedFieldList(input.fields ?? []), filter)));
   }
 }

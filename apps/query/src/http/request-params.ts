@@ -48,7 +48,8 @@ export class RequestParams {
   integer(name: string): number | undefined {
     const value = this.string(name);
     if (value === undefined) return undefined;
-    if (!/^-?\d+$/.test(value.trim())) throw new QueryInputError(`request/query/${name} must be integer`);
+    // JSON Schema's integer is a number without a fraction, so `2.0` and `1e3` are integers too.
+    if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value.trim()) || !Number.isInteger(Number(value))) throw new QueryInputError(`request/query/${name} must be integer`);
     const number = Number(value);
     if (number < 0) throw new QueryInputError(`request/query/${name} must be >= 0`);
     if (!Number.isSafeInteger(number)) throw new QueryInputError(`request/query/${name} must be integer`);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CatalogLocation, LocationPage } from '@callboard/catalog-index';
 import { bodyObject, RequestParams } from '../http/request-params';
+import { checkCursorSize, checkPredicateSize } from '../http/request-limits';
 import { GetLocations } from './get-locations.query';
 
 /** Backstage's location reads: one location per catalog file Callboard reads. */
@@ -23,7 +24,10 @@ export class LocationsController {
   @ApiBody({ schema: { type: 'object' } })
   query(@Body() body: unknown, @Query() query: Record<string, unknown>): LocationPage {
     RequestParams.none(query);
-    return this.getLocations.query(bodyObject(body));
+    const input = bodyObject(body);
+    if (typeof input.cursor === 'string') checkCursorSize(input.cursor);
+    checkPredicateSize(input.query);
+    return this.getLocations.query(input);
   }
 
   @Get('by-entity/:kind/:namespace/:name')
