@@ -35,7 +35,7 @@ describe('webhook endpoint: hostile and unusual input (real Kafka, GitHub stand-
 
   beforeAll(async () => {
     const apiUrl = await github.start();
-    const env = { ...isolatedEnv('webhook_input'), GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_API_URL: apiUrl, GITHUB_TOKEN: TOKEN };
+    const env: Record<string, string> = { ...isolatedEnv('webhook_input'), GITHUB_WEBHOOK_SECRET: SECRET, GITHUB_API_URL: apiUrl, GITHUB_TOKEN: TOKEN };
     service = await startService(ingestionService, env);
     webhookUrl = `${service.url}/webhooks/github`;
     deliveries = await TopicProbe.start(env.KAFKA_BROKERS, `${env.KAFKA_TOPIC_PREFIX}callboard.github.deliveries.v1`);
