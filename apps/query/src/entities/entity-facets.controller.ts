@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FacetCount, filterParamsToPredicate, QueryInputError } from '@callboard/catalog-index';
 import { bodyObject, RequestParams } from '../http/request-params';
-import { boundedPredicate, checkFacetsSize } from '../http/request-limits';
+import { boundedPredicate, checkFacetsSize, REQUEST_LIMITS } from '../http/request-limits';
+import { PREDICATE_REF, QueryParams } from '../http/openapi-document';
 import { GetEntityFacets, GetEntityFacetsQuery } from './get-entity-facets.query';
 
 type FacetsResponse = { facets: Record<string, FacetCount[]> };
@@ -15,13 +16,14 @@ export class EntityFacetsController {
 
   @Get()
   @ApiOperation({ summary: 'Count entities per value of the given fields', description: '`{ facets: { <facet>: [{ value, count }] } }`, values as written, in value order.' })
-  @ApiQuery({ name: 'facet', required: true, isArray: true })
-  @ApiQuery({ name: 'filter', required: false, isArray: true })
+  // One `facet=x` is the list [x] on the wire; declared as either, so no fuzzer takes one for a wrong type.
+  @ApiQuery({ name: 'facet', required: true, schema: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, maxItems: REQUEST_LIMITS.facets, items: { type: 'string', minLength: 1 } }] } })
+  @QueryParams.filter()
+  @ApiOkResponse({ description: '`{ facets }`' })
   byGet(@Query() query: Record<string, unknown>): FacetsResponse {
     const params = new RequestParams(query, ['facet', 'filter']);
     if (query.facet === undefined) throw new QueryInputError("request/query must have required property 'facet'");
-    const facets = params.list('facet').filter(Boolean);
-    if (facets.length === 0) throw new QueryInputError('Missing facet parameter');
+    const facets = params.list('facet');
     checkFacetsSize(facets.length, 'facet');
     return this.getEntityFacets.execute(new GetEntityFacetsQuery(facets, filterParamsToPredicate(params.list('filter'))));
   }
@@ -29,15 +31,23 @@ export class EntityFacetsController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Count entities per value, with a predicate query', description: 'Body `{ facets: string[], query? }`.' })
-  @ApiBody({ schema: { type: 'object', required: ['facets'], properties: { facets: { type: 'array', items: { type: 'string' } }, query: { type: 'object' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['facets'],
+      properties: { facets: { type: 'array', minItems: 1, maxItems: REQUEST_LIMITS.facets, items: { type: 'string', minLength: 1 } }, query: PREDICATE_REF },
+    },
+  })
+  @ApiOkResponse({ description: '`{ facets }`' })
   byPost(@Body() body: unknown, @Query() query: Record<string, unknown>): FacetsResponse {
     RequestParams.none(query);
     const input = bodyObject(body);
     if (input.facets === undefined) throw new QueryInputError("request/body must have required property 'facets'");
     if (!Array.isArray(input.facets)) throw new QueryInputError('request/body/facets must be array');
     if (!input.facets.every((f): f is string => typeof f === 'string')) throw new QueryInputError('request/body/facets must be array of strings');
-    const facets = input.facets.filter(Boolean);
-    if (facets.length === 0) throw new QueryInputError('Missing or empty facets parameter');
+    const facets = input.facets;
+    // Refused rather than dropped, so that the request is what the document declares.
+    if (facets.length === 0 || facets.includes('')) throw new QueryInputError('Missing or empty facets parameter');
     checkFacetsSize(facets.length, 'facets');
     if (input.query !== undefined && (typeof input.query !== 'object' || input.query === null || Array.isArray(input.query))) {
       throw new QueryInputError('request/body/query must be object');

@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { jsonNestingExceeds } from '@callboard/observability';
 import type { QueryConfig } from '../query.config';
+import { methodNotAllowed } from './method-not-allowed';
+import { completeOpenApiDocument } from './openapi-document';
 import { REQUEST_LIMITS } from './request-limits';
 
 export const OPENAPI_JSON_PATH = 'api/catalog/openapi.json';
@@ -19,7 +21,7 @@ export function buildOpenApiDocument(app: NestExpressApplication) {
     )
     .setVersion('1')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return completeOpenApiDocument(SwaggerModule.createDocument(app, config));
 }
 
 /**
@@ -51,5 +53,6 @@ export function configureQueryHttp(app: NestExpressApplication, config: QueryCon
     });
   }
   const document = buildOpenApiDocument(app);
+  app.use(methodNotAllowed(document));
   SwaggerModule.setup(SWAGGER_UI_PATH, app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH, yamlDocumentUrl: 'api/catalog/openapi.yaml' });
 }

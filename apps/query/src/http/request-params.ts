@@ -15,7 +15,8 @@ export class RequestParams {
     for (const [name, value] of Object.entries(query)) {
       if (!allowed.includes(name)) throw new QueryInputError(`Unknown query parameter '${name}'`);
       const values = Array.isArray(value) ? value : [value];
-      if (values.length === 1 && values[0] === '') throw new QueryInputError(`Empty value found for query parameter '${name}'`);
+      // Any empty value, also among repeated ones, so that what is refused is what the document declares.
+      if (values.some((v) => v === '')) throw new QueryInputError(`Empty value found for query parameter '${name}'`);
     }
   }
 

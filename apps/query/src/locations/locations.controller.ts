@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CatalogLocation, LocationPage } from '@callboard/catalog-index';
 import { bodyObject, RequestParams } from '../http/request-params';
 import { checkCursorSize, checkPredicateSize } from '../http/request-limits';
+import { ApiEntityRefParams, ApiErrors, LOCATION_PREDICATE_REF } from '../http/openapi-document';
 import { GetLocations } from './get-locations.query';
 
 /** Backstage's location reads: one location per catalog file Callboard reads. */
@@ -21,7 +22,21 @@ export class LocationsController {
   @Post('by-query')
   @HttpCode(200)
   @ApiOperation({ summary: 'Query locations', description: 'Body `{ query?, limit? }` or `{ cursor }`; `{ items, totalItems, pageInfo: { nextCursor? } }` in id order.' })
-  @ApiBody({ schema: { type: 'object' } })
+  @ApiBody({
+    required: false,
+    // With a cursor, `query` and `limit` come from the cursor and the body's are not read.
+    schema: {
+      anyOf: [
+        { type: 'object', required: ['cursor'], properties: { cursor: { type: 'string', minLength: 1 } } },
+        {
+          type: 'object',
+          not: { required: ['cursor'] },
+          properties: { limit: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }, query: LOCATION_PREDICATE_REF },
+        },
+      ],
+    },
+  })
+  @ApiOkResponse({ description: '`{ items, totalItems, pageInfo }`' })
   query(@Body() body: unknown, @Query() query: Record<string, unknown>): LocationPage {
     RequestParams.none(query);
     const input = bodyObject(body);
@@ -32,6 +47,9 @@ export class LocationsController {
 
   @Get('by-entity/:kind/:namespace/:name')
   @ApiOperation({ summary: 'The location an entity comes from' })
+  @ApiEntityRefParams()
+  @ApiOkResponse({ description: 'The location' })
+  @ApiErrors(404)
   byEntity(@Param('kind') kind: string, @Param('namespace') namespace: string, @Param('name') name: string, @Query() query: Record<string, unknown>): CatalogLocation {
     RequestParams.none(query);
     return this.getLocations.byEntity(kind, namespace, name);
@@ -39,6 +57,9 @@ export class LocationsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a location by id' })
+  @ApiParam({ name: 'id', type: String })
+  @ApiOkResponse({ description: 'The location' })
+  @ApiErrors(404)
   byId(@Param('id') id: string, @Query() query: Record<string, unknown>): CatalogLocation {
     RequestParams.none(query);
     return this.getLocations.byId(id);
