@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FacetCount, filterParamsToPredicate, QueryInputError } from '@callboard/catalog-index';
 import { bodyObject, RequestParams } from '../http/request-params';
 import { boundedPredicate, checkFacetsSize, REQUEST_LIMITS } from '../http/request-limits';
@@ -16,8 +16,7 @@ export class EntityFacetsController {
 
   @Get()
   @ApiOperation({ summary: 'Count entities per value of the given fields', description: '`{ facets: { <facet>: [{ value, count }] } }`, values as written, in value order.' })
-  // One `facet=x` is the list [x] on the wire; declared as either, so no fuzzer takes one for a wrong type.
-  @ApiQuery({ name: 'facet', required: true, schema: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, maxItems: REQUEST_LIMITS.facets, items: { type: 'string', minLength: 1 } }] } })
+  @QueryParams.texts('facet', REQUEST_LIMITS.facets, undefined, true)
   @QueryParams.filter()
   @ApiOkResponse({ description: '`{ facets }`' })
   byGet(@Query() query: Record<string, unknown>): FacetsResponse {

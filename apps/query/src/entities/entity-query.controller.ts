@@ -59,31 +59,14 @@ const byRefsBodySchema = z.object({
 
 const SAFE_INTEGER = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
 
-// What queryBodySchema accepts, as the document shows it: with a cursor, the predicate is not read.
-const QUERY_BODY_DOCUMENT = {
-  anyOf: [
-    {
-      type: 'object',
-      required: ['cursor'],
-      properties: {
-        cursor: { type: 'string', minLength: 1 },
-        limit: SAFE_INTEGER,
-        offset: SAFE_INTEGER,
-        orderBy: { type: 'array', items: { type: 'object', required: ['field', 'order'], properties: { field: { type: 'string' }, order: { type: 'string', enum: ['asc', 'desc'] } } } },
-        fullTextFilter: { type: 'object', properties: { term: { type: 'string' }, fields: { type: 'array', items: { type: 'string' } } } },
-        fields: { type: 'array', maxItems: REQUEST_LIMITS.fields, items: { type: 'string', maxLength: REQUEST_LIMITS.fieldLength, pattern: '^[^[]*$' } },
-        totalItems: { type: 'string', enum: ['include', 'exclude'] },
-        query: { type: 'object' },
-      },
-    },
-    { not: { required: ['cursor'] }, ...initialQueryBody() },
-  ],
-};
+// What queryBodySchema accepts, as the document shows it.
+const QUERY_BODY_DOCUMENT = queryBody();
 
-function initialQueryBody() {
+function queryBody() {
   return {
     type: 'object',
     properties: {
+      cursor: { type: 'string', minLength: 1 },
       limit: SAFE_INTEGER,
       offset: SAFE_INTEGER,
       orderBy: {
@@ -169,14 +152,16 @@ export class EntityQueryController {
     const input = checkBody(queryBodySchema, body);
     const fields = boundedFieldList(input.fields ?? []);
     let request: InitialQuery | CursorQuery;
+    // Checked even beside a cursor, which then decides the page alone.
+    checkOrderFieldsSize(input.orderBy?.length ?? 0, 'orderBy');
+    checkFullTextSize(input.fullTextFilter?.term, input.fullTextFilter?.fields);
+    const predicate = input.query === undefined ? undefined : boundedPredicate(input.query);
     if (input.cursor !== undefined) {
       if (input.cursor === '') throw new QueryInputError('Cursor cannot be empty');
       request = { cursor: boundedCursor(input.cursor), limit: input.limit };
     } else {
-      checkOrderFieldsSize(input.orderBy?.length ?? 0, 'orderBy');
-      checkFullTextSize(input.fullTextFilter?.term, input.fullTextFilter?.fields);
       request = {
-        query: input.query === undefined ? undefined : boundedPredicate(input.query),
+        query: predicate,
         orderFields: input.orderBy,
         fullTextFilter: input.fullTextFilter ? { term: input.fullTextFilter.term ?? '', fields: input.fullTextFilter.fields } : undefined,
         offset: input.offset,

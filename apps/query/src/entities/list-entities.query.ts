@@ -68,6 +68,8 @@ export class ListEntities {
     if (!query.paging) return { body: render(queries.listAll(query.filter, query.order)) };
 
     let { limit, offset } = query.paging;
+    // Checked before the cursor overrides it: a refused value is refused with or without one.
+    if (limit !== undefined && limit <= 0) throw new QueryInputError('Invalid limit, must be greater than zero');
     if (query.paging.after !== undefined) ({ limit, offset } = decodeAfter(query.paging.after));
     if (limit !== undefined && limit <= 0) throw new QueryInputError('Invalid limit, must be greater than zero');
     if (offset !== undefined && offset < 0) throw new QueryInputError('Invalid offset, must be zero or greater');

@@ -24,16 +24,9 @@ export class LocationsController {
   @ApiOperation({ summary: 'Query locations', description: 'Body `{ query?, limit? }` or `{ cursor }`; `{ items, totalItems, pageInfo: { nextCursor? } }` in id order.' })
   @ApiBody({
     required: false,
-    // With a cursor, `query` and `limit` come from the cursor and the body's are not read.
     schema: {
-      anyOf: [
-        { type: 'object', required: ['cursor'], properties: { cursor: { type: 'string', minLength: 1 } } },
-        {
-          type: 'object',
-          not: { required: ['cursor'] },
-          properties: { limit: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }, query: LOCATION_PREDICATE_REF },
-        },
-      ],
+      type: 'object',
+      properties: { cursor: { type: 'string', minLength: 1 }, limit: { type: 'integer', minimum: 1 }, query: LOCATION_PREDICATE_REF },
     },
   })
   @ApiOkResponse({ description: '`{ items, totalItems, pageInfo }`' })
@@ -42,6 +35,8 @@ export class LocationsController {
     const input = bodyObject(body);
     if (typeof input.cursor === 'string') checkCursorSize(input.cursor);
     checkPredicateSize(input.query);
+    // Beside a cursor, which decides the page alone, the body's query and limit are still checked.
+    if (input.cursor !== undefined && (input.query !== undefined || input.limit !== undefined)) this.getLocations.query({ query: input.query, limit: input.limit });
     return this.getLocations.query(input);
   }
 
