@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { catalogService } from '../../apps/catalog/src/catalog.service';
 import { queryService } from '../../apps/query/src/query.service';
@@ -68,12 +68,14 @@ describe('the OpenAPI document matches the query service (schemathesis)', () => 
       'true',
       '--no-color',
     ];
+    // Its working folder gets schemathesis' own cache: kept under the ignored .callboard/.
+    await mkdir(reportDir, { recursive: true });
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-      execFile(schemathesis, args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' }, timeout: (FUZZ_SECONDS + 240) * 1000 }, (error, stdout, stderr) => {
+      execFile(schemathesis, args, { cwd: reportDir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' }, timeout: (FUZZ_SECONDS + 240) * 1000 }, (error, stdout, stderr) => {
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}\n${stderr}` });
       });
     });
-    await writeFile(path.join(reportDir, 'output.txt'), output).catch(() => undefined);
+    await writeFile(path.join(reportDir, 'output.txt'), output);
     if (code !== 0) throw new Error(`schemathesis exited ${code}:\n${output.slice(-20000)}`);
   }, 10 * 60 * 1000);
 });
