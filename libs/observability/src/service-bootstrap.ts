@@ -5,6 +5,7 @@ import { CustomStrategy } from '@nestjs/microservices';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { z } from 'zod';
 import { APP_CONFIG, ConfigOverrides, ConfigOverridesModule, ConfigValidationError, environmentWith, parseEnv } from '@callboard/config';
+import { answerUnparsableRequests } from './http-server-limits';
 
 interface ListenSettings {
   HOST: string;
@@ -52,6 +53,9 @@ export async function createServiceApp<C extends ListenSettings>(definition: Ser
     abortOnError: false,
   });
   app.useLogger(app.get(PinoLogger));
+  // Names the framework to every client, which helps only someone looking for its weaknesses.
+  app.disable('x-powered-by');
+  answerUnparsableRequests(app.getHttpServer());
   const config = app.get<C>(APP_CONFIG);
   await definition.configure?.(app, config);
   for (const strategy of definition.consumers?.(app, config) ?? []) {

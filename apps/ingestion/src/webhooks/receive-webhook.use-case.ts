@@ -10,9 +10,17 @@ import {
 import { githubDeliveryKey, GithubDeliveryV1, githubDeliveryV1Schema, TOPICS } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
 import { EventPublisher, topicName } from '@callboard/kafka';
+import { jsonNestingExceeds } from '@callboard/observability';
 import type { IngestionConfig } from '../ingestion.config';
 import { ReceiveWebhookCommand } from './receive-webhook.command';
 import { WebhookSignatureVerifier } from './webhook-signature.verifier';
+
+/**
+ * Deepest JSON a delivery may nest (objects and arrays). GitHub's payloads nest about ten
+ * levels; what handles an accepted delivery (validation, Kafka's serialisation, the consumer)
+ * recurses through it, and a few thousand levels overflow the stack.
+ */
+export const WEBHOOK_MAX_JSON_DEPTH = 128;
 
 export interface WebhookAccepted {
   deliveryId: string;
@@ -92,6 +100,8 @@ export class ReceiveWebhookUseCase {
     } else {
       throw new UnsupportedMediaTypeException('Content-Type must be application/json or application/x-www-form-urlencoded');
     }
+    // Before parsing: JSON.parse takes any depth, but what runs on the value afterwards does not.
+    if (jsonNestingExceeds(json, WEBHOOK_MAX_JSON_DEPTH)) throw new BadRequestException(`body nests JSON deeper than ${WEBHOOK_MAX_JSON_DEPTH} levels`);
     let value: unknown;
     try {
       value = JSON.parse(json);

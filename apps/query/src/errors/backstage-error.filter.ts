@@ -10,6 +10,9 @@ const ERROR_NAMES: Record<number, string> = {
   404: 'NotFoundError',
   409: 'ConflictError',
   412: 'NotModifiedError',
+  // http-errors' names, which Backstage's error handler passes on for body-parser's failures.
+  413: 'PayloadTooLargeError',
+  415: 'UnsupportedMediaTypeError',
 };
 
 function isClientHttpError(error: unknown): error is Error & { status: number } {
@@ -39,8 +42,9 @@ export class BackstageErrorFilter implements ExceptionFilter {
       const body = exception.getResponse();
       message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
     } else if (isClientHttpError(exception)) {
-      // Body-parser failures (malformed JSON, too large): Backstage reports them all as 400.
-      status = HttpStatus.BAD_REQUEST;
+      // Body-parser failures keep their status (400 malformed, 413 too large, 415 charset or
+      // encoding), as Backstage's error handler keeps an error's `status`.
+      status = exception.status;
       message = exception.message;
     } else {
       this.logger.error({ msg: 'unhandled error', err: exception, url: request.url });

@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, MongooseHealthIndicator } from '@nestjs/terminus';
 import { CatalogReadModel } from '../read-model/catalog-read-model';
 
@@ -13,6 +14,7 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
+  @ApiResponse({ status: 503, description: 'MongoDB unreachable, or the read model not caught up yet' })
   check() {
     return this.health.check([
       () => this.mongo.pingCheck('mongodb', { timeout: 3000 }),

@@ -15,7 +15,8 @@ export class RequestParams {
     for (const [name, value] of Object.entries(query)) {
       if (!allowed.includes(name)) throw new QueryInputError(`Unknown query parameter '${name}'`);
       const values = Array.isArray(value) ? value : [value];
-      if (values.length === 1 && values[0] === '') throw new QueryInputError(`Empty value found for query parameter '${name}'`);
+      // Any empty value, also among repeated ones, so that what is refused is what the document declares.
+      if (values.some((v) => v === '')) throw new QueryInputError(`Empty value found for query parameter '${name}'`);
     }
   }
 
@@ -48,7 +49,8 @@ export class RequestParams {
   integer(name: string): number | undefined {
     const value = this.string(name);
     if (value === undefined) return undefined;
-    if (!/^-?\d+$/.test(value.trim())) throw new QueryInputError(`request/query/${name} must be integer`);
+    // JSON Schema's integer is a number without a fraction, so `2.0` and `1e3` are integers too.
+    if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(value.trim()) || !Number.isInteger(Number(value))) throw new QueryInputError(`request/query/${name} must be integer`);
     const number = Number(value);
     if (number < 0) throw new QueryInputError(`request/query/${name} must be >= 0`);
     if (!Number.isSafeInteger(number)) throw new QueryInputError(`request/query/${name} must be integer`);

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CatalogLocation, LocationPage } from '@callboard/catalog-index';
 import { bodyObject, RequestParams } from '../http/request-params';
+import { checkCursorSize, checkPredicateSize } from '../http/request-limits';
+import { ApiEntityRefParams, ApiErrors, LOCATION_PREDICATE_REF } from '../http/openapi-document';
 import { GetLocations } from './get-locations.query';
 
 /** Backstage's location reads: one location per catalog file Callboard reads. */
@@ -20,14 +22,29 @@ export class LocationsController {
   @Post('by-query')
   @HttpCode(200)
   @ApiOperation({ summary: 'Query locations', description: 'Body `{ query?, limit? }` or `{ cursor }`; `{ items, totalItems, pageInfo: { nextCursor? } }` in id order.' })
-  @ApiBody({ schema: { type: 'object' } })
+  @ApiBody({
+    required: false,
+    schema: {
+      type: 'object',
+      properties: { cursor: { type: 'string', minLength: 1 }, limit: { type: 'integer', minimum: 1 }, query: LOCATION_PREDICATE_REF },
+    },
+  })
+  @ApiOkResponse({ description: '`{ items, totalItems, pageInfo }`' })
   query(@Body() body: unknown, @Query() query: Record<string, unknown>): LocationPage {
     RequestParams.none(query);
-    return this.getLocations.query(bodyObject(body));
+    const input = bodyObject(body);
+    if (typeof input.cursor === 'string') checkCursorSize(input.cursor);
+    checkPredicateSize(input.query);
+    // Beside a cursor, which decides the page alone, the body's query and limit are still checked.
+    if (input.cursor !== undefined && (input.query !== undefined || input.limit !== undefined)) this.getLocations.query({ query: input.query, limit: input.limit });
+    return this.getLocations.query(input);
   }
 
   @Get('by-entity/:kind/:namespace/:name')
   @ApiOperation({ summary: 'The location an entity comes from' })
+  @ApiEntityRefParams()
+  @ApiOkResponse({ description: 'The location' })
+  @ApiErrors(404)
   byEntity(@Param('kind') kind: string, @Param('namespace') namespace: string, @Param('name') name: string, @Query() query: Record<string, unknown>): CatalogLocation {
     RequestParams.none(query);
     return this.getLocations.byEntity(kind, namespace, name);
@@ -35,6 +52,9 @@ export class LocationsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a location by id' })
+  @ApiParam({ name: 'id', type: String })
+  @ApiOkResponse({ description: 'The location' })
+  @ApiErrors(404)
   byId(@Param('id') id: string, @Query() query: Record<string, unknown>): CatalogLocation {
     RequestParams.none(query);
     return this.getLocations.byId(id);

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../http/openapi-document';
 import { QueryInputError } from '@callboard/catalog-index';
 import { bodyObject, RequestParams } from '../http/request-params';
 import { RequestRefresh, RequestRefreshCommand } from './request-refresh.use-case';
@@ -13,7 +14,9 @@ export class RefreshController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: "Re-read an entity's location now", description: 'Body `{ entityRef }`. Answers at once; the change arrives through the normal pipeline.' })
-  @ApiBody({ schema: { type: 'object', required: ['entityRef'], properties: { entityRef: { type: 'string' }, authorizationToken: { type: 'string' } } } })
+  @ApiBody({ schema: { type: 'object', required: ['entityRef'], additionalProperties: false, properties: { entityRef: { type: 'string' }, authorizationToken: { type: 'string' } } } })
+  @ApiOkResponse({ description: 'Refresh requested' })
+  @ApiErrors(404)
   async refresh(@Body() body: unknown, @Query() query: Record<string, unknown>): Promise<void> {
     RequestParams.none(query);
     const input = bodyObject(body);

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequestParams } from '../http/request-params';
 import { ValidateEntity, ValidateEntityCommand } from './validate-entity.use-case';
@@ -27,6 +27,22 @@ export class ValidateEntityController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Validate an entity as the catalog would process it', description: 'Body `{ entity, location }` (`location` a `url:` location ref). 200 when valid; 400 `{ errors: [{ name, message }] }` when not. Nothing is stored.' })
   @ApiBody({ schema: { type: 'object', required: ['entity', 'location'], properties: { entity: { type: 'object' }, location: { type: 'string' } } } })
+  @ApiOkResponse({ description: 'The entity is valid' })
+  @ApiResponse({
+    status: 400,
+    description: 'The verdict: what is wrong with the entity (or the request)',
+    schema: {
+      anyOf: [
+        {
+          type: 'object',
+          required: ['errors'],
+          properties: { errors: { type: 'array', items: { type: 'object', required: ['name', 'message'], properties: { name: { type: 'string' }, message: { type: 'string' } } } } },
+        },
+        // A body that is not JSON at all is refused before this handler, with the usual error body.
+        { $ref: '#/components/schemas/Error' },
+      ],
+    },
+  })
   async validate(@Body() body: unknown, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) response: Response): Promise<unknown> {
     RequestParams.none(query);
     const malformed = malformedBody(body);
