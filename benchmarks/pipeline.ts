@@ -21,13 +21,14 @@
  * Prints each figure beside its target from issue 11; exits 0 whatever the numbers.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { stringify } from 'yaml';
 import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
 import { DEFAULT_SEED, generateCatalog, Random, SyntheticEntity } from '../tools/synthetic-catalog/src';
 import { ServiceProcess, spawnService } from '../test/support/process-harness';
 import { flag, numberArgument, stringArgument } from './support/arguments';
-import { startBenchStack } from './support/bench-stack';
+import { benchStackEnv, startBenchStack } from './support/bench-stack';
 
 const API = '/api/catalog';
 const SECRET = 'bench-pipeline-secret';
@@ -103,15 +104,25 @@ class Pipeline {
       RECONCILE_INTERVAL_MINUTES: '0',
     };
     log(`services on database ${this.env.MONGODB_DATABASE}, topic prefix ${this.env.KAFKA_TOPIC_PREFIX}, ${partitions} partitions`);
-    // Started as docker-compose.yml starts them (the query's heap capped as there).
-    this.catalog = await spawnService('catalog', this.env, { readyTimeoutMs: 120_000 });
-    this.ingestion = await spawnService('ingestion', this.env, { readyTimeoutMs: 120_000 });
-    this.query = await spawnService('query', this.env, { readyTimeoutMs: 120_000, nodeFlags: ['--max-old-space-size=768'] });
+    // Started as docker-compose.yml starts them (the query's heap capped as there); --cpu-profile
+    // a,b writes a V8 CPU profile of those services into --cpu-profile-dir when they stop.
+    const profiled = new Set(stringArgument('cpu-profile', '').split(',').filter(Boolean));
+    const flags = (name: string) => (profiled.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${stringArgument('cpu-profile-dir', '/tmp')}`] : []);
+    this.catalog = await spawnService('catalog', this.env, { readyTimeoutMs: 120_000, nodeFlags: flags('catalog') });
+    this.ingestion = await spawnService('ingestion', this.env, { readyTimeoutMs: 120_000, nodeFlags: flags('ingestion') });
+    this.query = await spawnService('query', this.env, { readyTimeoutMs: 120_000, nodeFlags: ['--max-old-space-size=768', ...flags('query')] });
   }
 
   async stop(): Promise<void> {
     await Promise.all([this.ingestion?.stop(), this.catalog?.stop(), this.query?.stop()]);
     await this.github.stop();
+    // Kept for a look afterwards: what each service logged (at --log-level).
+    const dir = path.join(benchStackEnv().CALLBOARD_STATE_DIR!, '..', 'logs');
+    mkdirSync(dir, { recursive: true });
+    for (const [name, service] of [['ingestion', this.ingestion], ['catalog', this.catalog], ['query', this.query]] as const) {
+      if (service) writeFileSync(path.join(dir, `pipeline-${this.env.MONGODB_DATABASE}-${name}.log`), service.output());
+    }
+    log(`service logs in ${dir}`);
   }
 
   /** Entities the query API serves now. */

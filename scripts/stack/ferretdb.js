@@ -137,6 +137,18 @@ function ownerNeedles(state) {
   return ['ferretdb', `--state-dir=${state.ferretdb.state}`];
 }
 
+/**
+ * SQLite's `synchronous` for the local engine: `normal` (default) syncs the WAL at checkpoints,
+ * not at every commit, which about doubles write throughput; commits survive a crash of FerretDB
+ * (or of anything else), and only a power loss or OS crash may roll back the last ones. `full`
+ * syncs every commit. CALLBOARD_FERRETDB_SYNCHRONOUS chooses.
+ */
+function synchronous(env) {
+  const value = (env.CALLBOARD_FERRETDB_SYNCHRONOUS || 'normal').toLowerCase();
+  if (!['normal', 'full'].includes(value)) throw new U.StackError(`CALLBOARD_FERRETDB_SYNCHRONOUS must be normal or full (got "${env.CALLBOARD_FERRETDB_SYNCHRONOUS}")`);
+  return value;
+}
+
 function logLevel(env) {
   return (env.CALLBOARD_FERRETDB_LOG_LEVEL || 'warn').toLowerCase();
 }
@@ -152,7 +164,7 @@ async function start({ cache, state, ports, fresh, env = process.env }) {
     cache.ferretdb.bin,
     [
       '--handler=sqlite',
-      `--sqlite-url=file:${state.ferretdb.data}/`,
+      `--sqlite-url=file:${state.ferretdb.data}/?_pragma=synchronous(${synchronous(env)})`,
       `--listen-addr=127.0.0.1:${ports.mongodb}`,
       `--state-dir=${state.ferretdb.state}`,
       '--telemetry=disable',

@@ -163,6 +163,9 @@ transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=5
 group.initial.rebalance.delay.ms=0
 log.cleaner.dedupe.buffer.size=8388608
+# GitHub sends deliveries of up to 25 MB; Callboard records each as one message.
+message.max.bytes=33554432
+replica.fetch.max.bytes=33554432
 num.network.threads=2
 num.io.threads=4
 `;

@@ -14,6 +14,13 @@ export const catalogConfigSchema = z.object({
   CATALOG_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
   /** Most bytes of messages fetched per partition for one batch: larger batches coalesce more and write in bigger bulks. */
   CATALOG_MAX_BATCH_BYTES: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
+  /**
+   * Least time between two batches of relation updates of one partition, in ms: what arrives
+   * meanwhile is applied together, so an entity many others name is rewritten once per interval.
+   * The entity a push changes is served without it; only the relations it adds to other
+   * entities wait up to this long.
+   */
+  CATALOG_RELATIONS_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   /** Memory for entity records kept between batches (hot entities: groups, systems), in MiB. */
   CATALOG_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(128),
   /** Set by the rebuild command: project into `entities<suffix>`. */

@@ -46,6 +46,8 @@ export interface BatchConsumerOptions {
   onCommitted?(topic: string, partition: number, nextOffset: string): void;
   /** Called when this member (re)joined the group, with what it was assigned; before any batch of the new assignment. */
   onAssignment?(assignment: Record<string, number[]>, generation: number): void;
+  /** The consumer stopped and kafkajs will not restart it. Default: exit the process (its supervisor restarts it). */
+  onFatal?(error: Error): void;
 }
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
@@ -79,12 +81,22 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private readonly batchLogger = new Logger(KafkaBatchServer.name);
   private consumer: Consumer | undefined;
   private generation = 0;
+  private crashed: string | undefined;
 
   constructor(
     private readonly settings: KafkaSettings,
     private readonly options: BatchConsumerOptions,
   ) {
     super();
+    this.options = {
+      ...options,
+      onFatal:
+        options.onFatal ??
+        (() => {
+          this.batchLogger.fatal({ msg: 'exiting: the consumer cannot go on', groupId: this.groupId });
+          setTimeout(() => process.exit(1), 100);
+        }),
+    };
   }
 
   get groupId(): string {
@@ -120,7 +132,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       this.options.onAssignment?.(payload.memberAssignment, this.generation);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.batchLogger.error({ msg: 'consumer crashed', groupId: payload.groupId, restart: payload.restart, err: payload.error });
+      this.batchLogger.error({ msg: payload.restart ? 'consumer crashed; kafkajs restarts it' : 'consumer crashed for good', groupId: payload.groupId, restart: payload.restart, err: payload.error });
+      // A service whose consumer stopped must not look healthy while its partitions wait: /health
+      // says so, and the process exits so that its supervisor starts it again.
+      if (!payload.restart) {
+        this.crashed = payload.error.message;
+        this.options.onFatal?.(payload.error);
+      }
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
@@ -139,6 +157,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         this.options.onCommitted?.(batch.topic, batch.partition, next);
       },
     });
+  }
+
+  /** Why the consumer stopped for good, if it did. */
+  get failure(): string | undefined {
+    return this.crashed;
   }
 
   async close(): Promise<void> {

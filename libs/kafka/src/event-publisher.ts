@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
+import { CompressionTypes, IHeaders, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { checkContract, DeadLetterV1, deadLetterV1Schema, decodeContract } from '@callboard/contracts';
 
@@ -22,17 +22,33 @@ export function deadLetterRecord(topic: string, letter: Omit<DeadLetterV1, 'sche
   return { topic, schema: deadLetterV1Schema, key: letter.original.key ?? letter.stage, value };
 }
 
+// kafkajs sends all messages of one topic-partition in a request as one record batch, and a
+// broker refuses a batch larger than its message.max.bytes (1 MiB by default): sends are cut so
+// that no request carries more than this (uncompressed) per call, and compressed when large.
+const SEND_BYTES = 512 * 1024;
+const COMPRESS_FROM_BYTES = 16 * 1024;
+
+type Encoded = { topic: string; message: Message; bytes: number };
+
 /**
  * The one way services write to Kafka: an idempotent producer waiting for all in-sync
  * replicas (acks=all), validating every message against its contract before it leaves.
  */
 export class EventPublisher {
   private readonly logger = new Logger(EventPublisher.name);
-  private readonly producer: Producer;
+  private producer: Producer;
   private connected = false;
+  // A failed send can leave kafkajs' idempotent producer out of step with the broker's sequence
+  // numbers (every later send then fails): it is replaced before the next send.
+  private broken = false;
+  private replacing: Promise<void> | undefined;
 
-  constructor(kafka: Kafka) {
-    this.producer = kafka.producer({
+  constructor(private readonly kafka: Kafka) {
+    this.producer = this.newProducer();
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       // Murmur2, as the Java client: the same key lands on the same partition from any client.
@@ -56,35 +72,26 @@ export class EventPublisher {
   }
 
   async publish<S extends z.ZodType>(topic: string, schema: S, messages: Array<OutgoingMessage<z.infer<S>>>): Promise<void> {
-    if (messages.length === 0) return;
-    const encoded = messages.map((message) => {
-      const check = checkContract(schema, message.value);
-      if (!check.ok) throw new ContractViolationError(`refusing to publish to ${topic}: ${check.error}`);
-      return { key: message.key, value: JSON.stringify(check.value), headers: message.headers as IHeaders | undefined };
-    });
-    await this.producer.send({ topic, acks: -1, messages: encoded });
+    await this.publishAll(messages.map((m) => ({ topic, schema, key: m.key, value: m.value, headers: m.headers })));
   }
 
   /**
-   * Sends records for several topics in one request per broker (acks=all), each checked
-   * against its contract first; none is sent when one fails its contract. Order is kept per
-   * topic (and so per key).
+   * Sends records for several topics (acks=all), each checked against its contract first; none
+   * is sent when one fails its contract. Order is kept per topic-partition (and so per key).
+   * Large sends go out as several requests of bounded size, gzip-compressed.
    */
   async publishAll(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const byTopic = new Map<string, Array<{ key: string; value: string | null; headers?: IHeaders }>>();
-    for (const record of records) {
+    const encoded: Encoded[] = records.map((record) => {
       let value: string | null = null;
       if (record.schema) {
         const check = checkContract(record.schema, record.value);
         if (!check.ok) throw new ContractViolationError(`refusing to publish to ${record.topic}: ${check.error}`);
         value = JSON.stringify(check.value);
       }
-      const list = byTopic.get(record.topic) ?? [];
-      list.push({ key: record.key, value, headers: record.headers as IHeaders | undefined });
-      byTopic.set(record.topic, list);
-    }
-    await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      return { topic: record.topic, message: { key: record.key, value, headers: record.headers as IHeaders | undefined }, bytes: (value?.length ?? 0) + record.key.length + 64 };
+    });
+    await this.send(encoded);
   }
 
   /**
@@ -97,7 +104,7 @@ export class EventPublisher {
       const check = decodeContract(schema, message.value);
       if (!check.ok) throw new ContractViolationError(`refusing to publish to ${topic}: ${check.error}`);
     }
-    await this.producer.send({ topic, acks: -1, messages: messages.map(({ key, value, headers }) => ({ key, value, headers })) });
+    await this.send(messages.map(({ key, value, headers }) => ({ topic, message: { key, value, headers }, bytes: value.length + 64 })));
   }
 
   /** Parks a message that cannot be processed, with the reason; never throws for a bad original. */
@@ -105,4 +112,49 @@ export class EventPublisher {
     this.logger.warn({ msg: 'dead-lettered', topic, reason: letter.reason, stage: letter.stage, deliveryId: letter.deliveryId });
     await this.publishAll([deadLetterRecord(topic, letter)]);
   }
+
+  private async send(encoded: Encoded[]): Promise<void> {
+    if (this.broken) await (this.replacing ??= this.replaceProducer().finally(() => (this.replacing = undefined)));
+    // The chunks of one call go out one after the other, in order.
+    for (const chunk of chunksOf(encoded)) {
+      const bytes = chunk.reduce((n, e) => n + e.bytes, 0);
+      const topicMessages = new Map<string, Message[]>();
+      for (const { topic, message } of chunk) topicMessages.set(topic, [...(topicMessages.get(topic) ?? []), message]);
+      try {
+        await this.producer.sendBatch({
+          acks: -1,
+          ...(bytes >= COMPRESS_FROM_BYTES ? { compression: CompressionTypes.GZIP } : {}),
+          topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })),
+        });
+      } catch (err) {
+        this.broken = true;
+        throw err;
+      }
+    }
+  }
+
+  private async replaceProducer(): Promise<void> {
+    this.logger.warn({ msg: 'replacing the Kafka producer after a failed send' });
+    await this.producer.disconnect().catch(() => undefined);
+    this.producer = this.newProducer();
+    await this.producer.connect();
+    this.broken = false;
+  }
+}
+
+function chunksOf(encoded: Encoded[]): Encoded[][] {
+  const chunks: Encoded[][] = [];
+  let current: Encoded[] = [];
+  let size = 0;
+  for (const item of encoded) {
+    if (current.length > 0 && size + item.bytes > SEND_BYTES) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += item.bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }

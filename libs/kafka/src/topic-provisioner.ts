@@ -14,13 +14,18 @@ export interface TopicSpec {
   partitions?: number;
 }
 
+const MIB = 1024 * 1024;
+// A message (a record batch, compressed) may be this large on every topic, whatever the broker's
+// default: a GitHub delivery up to 25 MB, an entity or a change event of a large entity.
+const MAX_MESSAGE_BYTES = { 'max.message.bytes': String(32 * MIB) };
+
 // Why each topic keeps what it keeps.
 const TOPIC_CONFIG: Record<TopicName, Record<string, string>> = {
   // Long enough to replay everything GitHub may still redeliver (7 days) and then some.
-  [TOPICS.githubDeliveries]: { 'cleanup.policy': 'delete', 'retention.ms': String(14 * DAY_MS) },
+  [TOPICS.githubDeliveries]: { 'cleanup.policy': 'delete', 'retention.ms': String(14 * DAY_MS), ...MAX_MESSAGE_BYTES },
   // Compacted by entity ref: the latest event of every entity stays, so the projection can be rebuilt.
-  [TOPICS.entityEvents]: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(DAY_MS) },
-  [TOPICS.catalogChanges]: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
+  [TOPICS.entityEvents]: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(DAY_MS), ...MAX_MESSAGE_BYTES },
+  [TOPICS.catalogChanges]: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS), ...MAX_MESSAGE_BYTES },
   // The served catalog as a table: compacted so that reading it whole costs about one message per
   // entity. Smaller segments let the cleaner compact soon after a bulk load; tombstones stay a day
   // so that replicas following the table see every deletion.
@@ -29,11 +34,12 @@ const TOPIC_CONFIG: Record<TopicName, Record<string, string>> = {
     'segment.bytes': String(64 * 1024 * 1024),
     'min.cleanable.dirty.ratio': '0.2',
     'delete.retention.ms': String(DAY_MS),
+    ...MAX_MESSAGE_BYTES,
   },
   // A refresh is worth doing soon after it was asked for, or not at all.
   [TOPICS.refreshRequests]: { 'cleanup.policy': 'delete', 'retention.ms': String(DAY_MS) },
 };
-const DEAD_LETTER_CONFIG = { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) };
+const DEAD_LETTER_CONFIG = { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS), ...MAX_MESSAGE_BYTES };
 // Read whole by every replica, so nothing is ever parked from it.
 const WITHOUT_DEAD_LETTERS = new Set<TopicName>([TOPICS.catalogEntities]);
 
@@ -48,7 +54,7 @@ export function topicSpecsFor(settings: KafkaSettings, topics: readonly TopicNam
 /** An internal topic (and its dead-letter companion) partitioned like another, e.g. for co-partitioned consumers. */
 export function internalTopicSpecs(name: string, partitions: number, retentionMs = 7 * DAY_MS): TopicSpec[] {
   return [
-    { name, partitions, config: { 'cleanup.policy': 'delete', 'retention.ms': String(retentionMs) } },
+    { name, partitions, config: { 'cleanup.policy': 'delete', 'retention.ms': String(retentionMs), ...MAX_MESSAGE_BYTES } },
     { name: deadLetterTopicOf(name), config: DEAD_LETTER_CONFIG },
   ];
 }

@@ -42,6 +42,11 @@ interface RefResult {
 }
 
 export interface BatchSummary {
+  /** ms spent reading records, deciding, writing and publishing. */
+  readMs: number;
+  decideMs: number;
+  writeMs: number;
+  publishMs: number;
   refs: number;
   written: number;
   changes: number;
@@ -73,6 +78,7 @@ function describe(message: RawMessage) {
 export class PartitionBatchProcessor {
   private readonly logger = new Logger(PartitionBatchProcessor.name);
   private readonly locks = new Map<number, Mutex>();
+  private readonly lastRelationsBatch = new Map<number, number>();
   readonly committed: CommittedOffsets;
   private readonly cache: RecordCache;
 
@@ -100,7 +106,8 @@ export class PartitionBatchProcessor {
     this.committed.reset(fetchCommitted);
   }
 
-  process(batch: PartitionBatch, context: BatchContext): Promise<BatchSummary> {
+  async process(batch: PartitionBatch, context: BatchContext): Promise<BatchSummary> {
+    if (batch.topic === this.topics.relations) await this.linger(batch.partition, context);
     let lock = this.locks.get(batch.partition);
     if (!lock) this.locks.set(batch.partition, (lock = new Mutex()));
     return lock.runExclusive(async () => {
@@ -109,17 +116,41 @@ export class PartitionBatchProcessor {
       const { work, deadLetters } = this.decode(batch);
       const position: ConsumedPosition = { group: this.groupId, topic: batch.topic, partition: batch.partition, offset: batch.messages[batch.messages.length - 1].offset };
       const started = Date.now();
-      const summary = await retryOnConflict(() => this.run(work, deadLetters, position, generation, context), {
-        beforeRetry: (err) => {
-          this.logger.warn({ msg: 'entity documents changed under this consumer; deciding again', refs: err.refs.length, partition: batch.partition });
-          this.cache.forget(err.refs);
-        },
-      });
+      // A failed attempt may have written some records before failing: what this member holds
+      // of the batch's refs is then older than what is stored, and is read again.
+      const forgetBatch = () => this.cache.forget(work.keys());
+      let summary: BatchSummary;
+      try {
+        summary = await retryOnConflict(() => this.run(work, deadLetters, position, generation, context), {
+          beforeRetry: (err) => {
+            this.logger.warn({ msg: 'entity documents changed under this consumer; deciding again', refs: err.refs.length, partition: batch.partition });
+            forgetBatch();
+          },
+        });
+      } catch (err) {
+        forgetBatch();
+        throw err;
+      }
       if (summary.written > 0 || summary.rejected > 0 || summary.resent > 0) {
         this.logger.log({ msg: 'batch projected', topic: batch.topic, partition: batch.partition, messages: batch.messages.length, ...summary, ms: Date.now() - started });
       }
       return summary;
     });
+  }
+
+  /**
+   * Relation updates of a partition are applied at most every CATALOG_RELATIONS_LINGER_MS: what
+   * arrives meanwhile comes in the next batch, so a hot entity (a group hundreds of components
+   * name) is rewritten and re-announced once per interval, not once per origin. Waited before
+   * the partition's lock is taken, so its entity events go on meanwhile.
+   */
+  private async linger(partition: number, context: BatchContext): Promise<void> {
+    const due = (this.lastRelationsBatch.get(partition) ?? 0) + this.config.CATALOG_RELATIONS_LINGER_MS;
+    for (let wait = due - Date.now(); wait > 0; wait = due - Date.now()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 1000)));
+      await context.heartbeat();
+    }
+    this.lastRelationsBatch.set(partition, Date.now());
   }
 
   private decode(batch: PartitionBatch): { work: Map<string, RefWork>; deadLetters: OutgoingRecord[] } {
@@ -149,6 +180,12 @@ export class PartitionBatchProcessor {
 
   private async run(work: Map<string, RefWork>, deadLetters: OutgoingRecord[], position: ConsumedPosition, generation: number, context: BatchContext): Promise<BatchSummary> {
     const refs = [...work.keys()];
+    const clock = { started: performance.now(), read: 0, decide: 0, write: 0, publish: 0 };
+    const lap = (phase: 'read' | 'decide' | 'write' | 'publish', since: number) => {
+      clock[phase] += performance.now() - since;
+      return performance.now();
+    };
+    let t = performance.now();
     const current = new Map<string, { record: EntityRecord; stored: boolean }>();
     const unknown: string[] = [];
     for (const ref of refs) {
@@ -163,9 +200,11 @@ export class PartitionBatchProcessor {
       for (const ref of unknown) current.set(ref, { record: await this.fresh(ref), stored: false });
     }
 
+    t = lap('read', t);
     const results = new Map<string, RefResult>();
     for (const ref of refs) results.set(ref, await this.decide(ref, current.get(ref)!, work.get(ref)!, position));
     await context.heartbeat();
+    t = lap('decide', t);
 
     const inserts = [...results.values()].filter((r) => r.changed && r.before.revision === 0);
     const existing = await this.store.insertNew(inserts.map((r) => r.after));
@@ -179,6 +218,7 @@ export class PartitionBatchProcessor {
     await this.store.replace([...results.values()].filter((r) => r.changed && r.before.revision > 0).map((r) => ({ record: r.after, expectedRevision: r.before.revision })));
     const writtenAt = Date.now();
     await this.conflicts.apply([...results.values()].flatMap((r) => r.conflicts));
+    t = lap('write', t);
     await this.hooks.afterWrite?.();
 
     const publications: Publication[] = [];
@@ -194,6 +234,8 @@ export class PartitionBatchProcessor {
       }),
     );
     await this.output.publish(publications, [...deadLetters, ...rejected]);
+    this.committed.published(position);
+    t = lap('publish', t);
     await this.hooks.afterPublish?.();
 
     const written = [...results.values()].filter((r) => r.changed);
@@ -202,6 +244,10 @@ export class PartitionBatchProcessor {
       generation,
     );
     return {
+      readMs: Math.round(clock.read),
+      decideMs: Math.round(clock.decide),
+      writeMs: Math.round(clock.write),
+      publishMs: Math.round(clock.publish),
       refs: refs.length,
       written: written.length,
       changes: written.reduce((n, r) => n + (r.after.pending?.changes.length ?? 0) - (r.unpublished?.changes.length ?? 0), 0),

@@ -25,6 +25,19 @@ describe('CommittedOffsets', () => {
     expect(offsets.isPublished(at('10'))).toBe(false);
   });
 
+  it('knows what it published itself before the commit, up to the batch published, and forgets it on a new assignment', async () => {
+    const offsets = new CommittedOffsets('g');
+    offsets.reset(async () => [{ topic: 'events', partition: 0, offset: '10' }]);
+    await offsets.whenKnown();
+    offsets.published(at('20'));
+    expect(offsets.isPublished(at('15'))).toBe(true);
+    expect(offsets.isPublished(at('20'))).toBe(true);
+    expect(offsets.isPublished(at('21'))).toBe(false);
+    offsets.reset(async () => [{ topic: 'events', partition: 0, offset: '10' }]);
+    await offsets.whenKnown();
+    expect(offsets.isPublished(at('15'))).toBe(false);
+  });
+
   it('reads the offsets again when the first read failed', async () => {
     const offsets = new CommittedOffsets('g');
     let calls = 0;

@@ -13,12 +13,15 @@ export class CommittedOffsets {
   constructor(private readonly groupId: string) {}
 
   private readonly next = new Map<string, bigint>();
+  // What this member published itself since the assignment (its offsets not committed yet).
+  private readonly publishedUpTo = new Map<string, bigint>();
   private fetch: Fetch = async () => [];
   private loading: Promise<void> = Promise.resolve();
 
   /** Replaces what is known with what `fetch` reads (the group's committed offsets); batches wait for it. */
   reset(fetch: Fetch): void {
     this.next.clear();
+    this.publishedUpTo.clear();
     this.fetch = fetch;
     this.loading = this.load();
     // Awaited by the next batch, which fetches again if this failed.
@@ -48,11 +51,22 @@ export class CommittedOffsets {
     if ((this.next.get(key) ?? -1n) < value) this.next.set(key, value);
   }
 
-  /** True when the batch that wrote at `position` is known to be committed (so published). */
+  /** This member published what its batch ending at `position` wrote (its commit follows). */
+  published(position: ConsumedPosition): void {
+    const key = keyOf(position.topic, position.partition);
+    const offset = BigInt(position.offset);
+    if ((this.publishedUpTo.get(key) ?? -1n) < offset) this.publishedUpTo.set(key, offset);
+  }
+
+  /** True when the batch that wrote at `position` is known to be published: committed, or published by this member. */
   isPublished(position: ConsumedPosition): boolean {
     // Written by another consumer group (a rebuild, which finished its work before switching).
     if (position.group !== this.groupId) return true;
-    const next = this.next.get(keyOf(position.topic, position.partition));
-    return next !== undefined && BigInt(position.offset) < next;
+    const key = keyOf(position.topic, position.partition);
+    const offset = BigInt(position.offset);
+    const next = this.next.get(key);
+    if (next !== undefined && offset < next) return true;
+    const published = this.publishedUpTo.get(key);
+    return published !== undefined && offset <= published;
   }
 }

@@ -18,7 +18,15 @@ function toRecord(doc: Lean): RepositoryRecord {
     defaultBranch: doc.defaultBranch,
     ...(doc.installationId !== null && doc.installationId !== undefined ? { installationId: doc.installationId } : {}),
     archived: doc.archived,
-    files: (doc.files ?? []).map((f) => ({ path: f.path, originPath: f.originPath, target: f.target, refs: [...f.refs], commitSha: f.commitSha, sourceVersion: f.sourceVersion })),
+    files: (doc.files ?? []).map((f) => ({
+      path: f.path,
+      originPath: f.originPath,
+      target: f.target,
+      refs: [...f.refs],
+      ...(f.hashes && f.hashes.length === f.refs.length ? { hashes: [...f.hashes] } : {}),
+      commitSha: f.commitSha,
+      sourceVersion: f.sourceVersion,
+    })),
     versionFloor: doc.versionFloor ?? 0,
     revision: doc.revision,
   };

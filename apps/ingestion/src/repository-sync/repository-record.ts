@@ -21,6 +21,8 @@ export interface RecordedFile {
   target: string;
   /** Lowercased entity refs it declared. */
   refs: string[];
+  /** For each ref (same order), the hash of what was published for it; absent in records from before hashes. */
+  hashes?: string[];
   commitSha: string;
   /** The sourceVersion its events carried; an older sync of the file changes nothing. */
   sourceVersion: number;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@callboard/config';
-import { CatalogFileDocumentError, githubFileLocation, LocationSpec, locationTargetsInRepository } from '@callboard/entity-model';
+import { CatalogFileDocumentError, Entity, githubFileLocation, LocationSpec, locationTargetsInRepository, stableHash } from '@callboard/entity-model';
 import { EntityEventGateway, PlannedEntityEvent, RejectedInput } from '../entity-events/entity-event.gateway';
 import type { GithubRepositoryRef } from '../github/github-client.factory';
 import { GithubRepositoriesRepository } from '../github/github-repositories.repository';
@@ -171,17 +171,24 @@ export class RepositorySync {
     }
     if (roots.length === 0 && inScope.length === 0) return EMPTY;
 
-    const read = await this.readFrom(repository, head.ref ?? head.sha, roots, scope.kind === 'touched' ? scope.previousCommit : undefined, deliveryId);
+    const previousCommit = scope.kind === 'touched' ? scope.previousCommit : undefined;
+    // A file recorded at the push's previous commit declared there what the record says: not read again.
+    const knownAtPrevious = new Set(previousCommit ? inScope.filter((f) => f.commitSha === previousCommit).map((f) => f.path) : []);
+    const read = await this.readFrom(repository, head.ref ?? head.sha, roots, previousCommit, knownAtPrevious, deliveryId);
     const outcome: SyncOutcome = { files: read.length, upserts: 0, removals: 0, invalidDocuments: 0 };
     const rejected = read.flatMap((file) => this.rejectedDocuments(repository, file, head.sha));
     outcome.invalidDocuments = rejected.length;
     const attribution = { deliveryId, repository: repository.fullName, repositoryId: repository.id, commitSha: head.sha, sourceVersion: head.sourceVersion };
 
-    const plan = planSync({ recorded: inScope, read: read.map((r) => r.file), head });
+    const plan = planSync({ recorded: inScope, read: read.map((r) => r.file), head, publishUnchanged: request.describesBranchNow === true });
     if (plan.pending.length > 0 || plan.final.remove.length > 0 || record) {
       let revision = record?.revision ?? null;
       const versionFloor = newestPublishedVersion(record, plan.final.put);
-      if (plan.removals.length + plan.upserts.length > 0) revision = await this.records.write(repository, merge(recordedFiles, plan.pending, []), versionFloor, revision);
+      // Recorded before publishing so that a crash midway still finds what to remove; a first
+      // read without removals has nothing a retry could miss (it reads the same commit, and a
+      // later push compares with that push's previous commit).
+      const needsPending = plan.removals.length + plan.upserts.length > 0 && (record !== null || plan.removals.length > 0);
+      if (needsPending) revision = await this.records.write(repository, merge(recordedFiles, plan.pending, []), versionFloor, revision);
       await this.events.publish(eventsOf(plan), attribution, rejected);
       await this.records.write(repository, merge(recordedFiles, plan.final.put, plan.final.remove), versionFloor, revision);
     } else if (rejected.length > 0) {
@@ -199,6 +206,7 @@ export class RepositorySync {
     sha: string,
     roots: readonly string[],
     previousCommit: string | undefined,
+    knownAtPrevious: ReadonlySet<string>,
     deliveryId: string,
   ): Promise<Array<{ file: ReadFile; errors: CatalogFileDocumentError[] }>> {
     const github = refOf(repository);
@@ -216,7 +224,7 @@ export class RepositorySync {
           const isRoot = path === originPath;
           const [parsed, previousRefs] = await Promise.all([
             this.files.read(github, repository.htmlUrl, path, sha),
-            isRoot && previousCommit ? this.files.readPreviousRefs(github, path, previousCommit, deliveryId) : Promise.resolve(undefined),
+            isRoot && previousCommit && !knownAtPrevious.has(path) ? this.files.readPreviousRefs(github, path, previousCommit, deliveryId) : Promise.resolve(undefined),
           ]);
           return { path, originPath, parsed, previousRefs };
         }),
@@ -224,13 +232,16 @@ export class RepositorySync {
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       for (const { path, originPath, parsed, previousRefs } of settled.map((r) => (r as PromiseFulfilledResult<{ path: string; originPath: string; parsed: Awaited<ReturnType<CatalogFileReader['read']>>; previousRefs: string[] | undefined }>).value)) {
+        const location = locationOf(path);
+        const originLocation = locationOf(originPath);
         out.push({
           file: {
             path,
             originPath,
-            location: locationOf(path),
-            originLocation: locationOf(originPath),
+            location,
+            originLocation,
             entities: parsed.entities,
+            hashes: publishedHashes(parsed.entities, location, originLocation),
             invalid: parsed.errors.length > 0,
             ...(previousRefs ? { previousRefs } : {}),
           },
@@ -271,6 +282,11 @@ export class RepositorySync {
       },
     }));
   }
+}
+
+/** What each entity would be published as, hashed: an unchanged entity is not published again by a push. */
+function publishedHashes(entities: ReadonlyMap<string, Entity>, location: LocationSpec, originLocation: LocationSpec): Map<string, string> {
+  return new Map([...entities].map(([ref, entity]) => [ref, stableHash({ entity, location, originLocation })]));
 }
 
 /** The events a sync plan publishes: removals first, so an entity moving between files is released by one before the other claims it. */

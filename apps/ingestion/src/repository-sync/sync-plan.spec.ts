@@ -86,4 +86,21 @@ describe('versions of reads of the branch as it is now', () => {
     expect(currentReadVersion({ files: [], versionFloor: 700 }, 650)).toBe(701);
     expect(currentReadVersion(null, 650)).toBe(650);
   });
+
+  it('upserts on a push only what changed since it was published, everything on a read of the branch as it is now', () => {
+    const hashes = (entries: Record<string, string>) => new Map(Object.entries(entries).map(([n, h]) => [`component:default/${n}`, h]));
+    const file = read('catalog-info.yaml', ['a', 'b', 'c'], { hashes: hashes({ a: 'h-a', b: 'h-b2', c: 'h-c' }) });
+    const known = recorded('catalog-info.yaml', ['a', 'b'], { hashes: ['h-a', 'h-b1'] });
+    const push = planSync({ recorded: [known], read: [file], head });
+    // a is as published; b changed; c is new.
+    expect(refs(push.upserts)).toEqual(['component:default/b', 'component:default/c']);
+    expect(push.final.put[0]).toMatchObject({ refs: ['component:default/a', 'component:default/b', 'component:default/c'], hashes: ['h-a', 'h-b2', 'h-c'] });
+    // Until published the record claims no hashes: a crash before the final record publishes everything again.
+    expect(push.pending[0].hashes).toBeUndefined();
+
+    const now = planSync({ recorded: [known], read: [file], head, publishUnchanged: true });
+    expect(refs(now.upserts)).toEqual(['component:default/a', 'component:default/b', 'component:default/c']);
+    // A record from before hashes publishes everything.
+    expect(refs(planSync({ recorded: [recorded('catalog-info.yaml', ['a'])], read: [file], head }).upserts)).toHaveLength(3);
+  });
 });

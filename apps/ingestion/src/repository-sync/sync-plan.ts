@@ -12,6 +12,8 @@ export interface ReadFile {
   invalid: boolean;
   /** Refs the file declared at the push's previous head, when that was read (a push's own file lists). */
   previousRefs?: readonly string[];
+  /** A hash of what each entity is published as (entity and locations): an equal recorded one means unchanged. */
+  hashes?: ReadonlyMap<string, string>;
 }
 
 export interface PlannedRemoval {
@@ -49,6 +51,11 @@ export interface SyncInput {
   recorded: readonly RecordedFile[];
   read: readonly ReadFile[];
   head: { sha: string; sourceVersion: number };
+  /**
+   * Upsert every declared entity, also those published unchanged before: a read of the branch as
+   * it is now heals whatever the catalog may have missed. Otherwise (a push) only what changed.
+   */
+  publishUnchanged?: boolean;
 }
 
 const byRef = <T extends { ref: string }>(a: T, b: T) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
@@ -79,7 +86,10 @@ export function planSync(input: SyncInput): SyncPlan {
     if (!file.invalid) {
       for (const ref of [...before].sort()) if (!file.entities.has(ref)) plan.removals.push({ ref, location: owner, path: file.path });
     }
+    const recordedHash = new Map((recorded?.refs ?? []).map((ref, i) => [ref, recorded?.hashes?.[i]]));
     for (const ref of declared) {
+      const hash = file.hashes?.get(ref);
+      if (!input.publishUnchanged && !moved && hash !== undefined && recordedHash.get(ref) === hash) continue;
       plan.upserts.push({
         ref,
         entity: file.entities.get(ref)!,
@@ -90,9 +100,20 @@ export function planSync(input: SyncInput): SyncPlan {
       });
     }
     const kept = file.invalid ? [...new Set([...(recorded?.refs ?? []), ...declared])].sort() : declared;
-    const entry: RecordedFile = { path: file.path, originPath: file.originPath, target: file.location.target, refs: kept, commitSha: head.sha, sourceVersion: head.sourceVersion };
+    const hashes = kept.map((ref) => file.hashes?.get(ref) ?? recordedHash.get(ref) ?? '');
+    const entry: RecordedFile = {
+      path: file.path,
+      originPath: file.originPath,
+      target: file.location.target,
+      refs: kept,
+      ...(file.hashes ? { hashes } : {}),
+      commitSha: head.sha,
+      sourceVersion: head.sourceVersion,
+    };
     plan.final.put.push(entry);
-    plan.pending.push({ ...entry, target: owner.target, refs: [...new Set([...(recorded?.refs ?? []), ...declared])].sort(), sourceVersion: recorded?.sourceVersion ?? head.sourceVersion });
+    const { hashes: _hashes, ...withoutHashes } = entry;
+    // Until published, nothing is known to be in the catalog as hashed: no hashes, so a retry publishes everything again.
+    plan.pending.push({ ...withoutHashes, target: owner.target, refs: [...new Set([...(recorded?.refs ?? []), ...declared])].sort(), sourceVersion: recorded?.sourceVersion ?? head.sourceVersion });
   }
 
   for (const gone of recordedByPath.values()) {

@@ -9,9 +9,10 @@ import {
 } from '@nestjs/common';
 import { githubDeliveryKey, GithubDeliveryV1, githubDeliveryV1Schema, TOPICS } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
-import { EventPublisher, topicName } from '@callboard/kafka';
+import { topicName } from '@callboard/kafka';
 import { jsonNestingExceeds } from '@callboard/observability';
 import type { IngestionConfig } from '../ingestion.config';
+import { DeliveryRecorder } from './delivery-recorder';
 import { ReceiveWebhookCommand } from './receive-webhook.command';
 import { WebhookSignatureVerifier } from './webhook-signature.verifier';
 
@@ -40,7 +41,7 @@ export class ReceiveWebhookUseCase {
 
   constructor(
     private readonly verifier: WebhookSignatureVerifier,
-    private readonly publisher: EventPublisher,
+    private readonly publisher: DeliveryRecorder,
     @Inject(APP_CONFIG) config: IngestionConfig,
   ) {
     this.topic = topicName(config, TOPICS.githubDeliveries);
