@@ -19,6 +19,7 @@ import {
   userEntityV1alpha1Validator,
 } from '@backstage/catalog-model';
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
+import { LRUCache } from 'lru-cache';
 import { caseVariantSearchKeys } from './entity-search';
 import { annotateWithLocation, LocationSpec } from './location-annotations';
 import { emitRelations } from './relations';
@@ -57,7 +58,23 @@ const PROBE_LOCATION: LocationSpec = { type: 'url', target: 'https://github.com/
  * entity Backstage processes but can never serve: one whose search keys would differ only in
  * casing (`spec.foo` and `spec.Foo`), on which Backstage's stitching (buildEntitySearch) fails.
  */
-export async function validateEntity(document: unknown): Promise<ValidationResult> {
+export function validateEntity(document: unknown): Promise<ValidationResult> {
+  // A push rewrites one entity of its file and the others are validated again as they were:
+  // the verdict of an identical document (same JSON) is remembered. Results are shared, so
+  // callers must not change the entity they get.
+  const key = JSON.stringify(document);
+  if (key === undefined) return validateOnce(document);
+  const known = verdicts.get(key);
+  if (known) return known;
+  const verdict = validateOnce(document);
+  verdicts.set(key, verdict);
+  return verdict;
+}
+
+// Keys are the documents' JSON; 32 MB of them (about 15,000 entities) is plenty for the files in flight.
+const verdicts = new LRUCache<string, Promise<ValidationResult>>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (_verdict, key) => Math.max(1, key.length * 2) });
+
+async function validateOnce(document: unknown): Promise<ValidationResult> {
   try {
     const entity = await entityPolicy.enforce(document as Entity);
     if (!entity) return { ok: false, error: 'entity was rejected by the entity policy' };

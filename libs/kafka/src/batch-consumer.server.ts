@@ -3,6 +3,8 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { Consumer, IHeaders, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
 import { KafkaSettings, kafkaClientConfig } from './kafka-options';
 
+const COMMIT_INTERVAL_MS = 1000;
+
 /** One consumed message, undecoded: decoding (and dead-lettering what fails) is the handler's. */
 export interface RawMessage {
   topic: string;
@@ -37,13 +39,12 @@ export interface BatchConsumerOptions {
   /** Largest fetch per partition: how much one batch can hold (default 1 MiB). */
   maxBytesPerPartition?: number;
   /**
-   * Handles a whole batch. Resolving means every message was handled (written, published): the
-   * offsets are then committed. Rejecting makes kafkajs fetch the batch again after its backoff,
-   * so nothing is committed before it is done.
+   * Handles a whole batch. Resolving means every message was handled (written, published): its
+   * offsets may then be committed, which kafkajs does at most every COMMIT_INTERVAL_MS (and when
+   * the partition is revoked or the consumer stops). Rejecting makes kafkajs fetch the batch
+   * again after its backoff, so nothing is committed before it is done.
    */
   handleBatch(batch: PartitionBatch, context: BatchContext): Promise<void>;
-  /** After the batch's offsets were committed (the next offset to read, per topic-partition). */
-  onCommitted?(topic: string, partition: number, nextOffset: string): void;
   /** Called when this member (re)joined the group, with what it was assigned; before any batch of the new assignment. */
   onAssignment?(assignment: Record<string, number[]>, generation: number): void;
   /** The consumer stopped and kafkajs will not restart it. Default: exit the process (its supervisor restarts it). */
@@ -82,6 +83,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private consumer: Consumer | undefined;
   private generation = 0;
   private crashed: string | undefined;
+  // Next offset to read per topic-partition whose batches were handled and not committed yet.
+  private readonly handled = new Map<string, { topic: string; partition: number; offset: string }>();
+  private committer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly settings: KafkaSettings,
@@ -127,6 +131,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      // What was handled under the last assignment may not be ours to commit any more.
+      this.handled.clear();
       this.generation += 1;
       this.batchLogger.log({ msg: 'joined consumer group', groupId: payload.groupId, assignment: payload.memberAssignment, generation: this.generation });
       this.options.onAssignment?.(payload.memberAssignment, this.generation);
@@ -142,21 +148,23 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    // Offsets of handled batches are committed at most every COMMIT_INTERVAL_MS, not after each
+    // batch (kafkajs' autoCommit would send a request per batch): a crash or a rebalance replays
+    // at most that much, which every handler absorbs (idempotent writes, deduplicated deliveries).
     await consumer.run({
-      autoCommit: true,
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (batch.isEmpty() || !isRunning() || isStale()) return;
         const messages = batch.messages.map((m) => rawMessage(batch.topic, batch.partition, m));
         await this.options.handleBatch({ topic: batch.topic, partition: batch.partition, messages }, { heartbeat });
         resolveOffset(batch.lastOffset());
-        // Committed now, not after the runner's loop: onCommitted must only ever see committed offsets.
-        const next = (BigInt(batch.lastOffset()) + 1n).toString();
-        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
-        this.options.onCommitted?.(batch.topic, batch.partition, next);
+        this.handled.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() });
       },
     });
+    this.committer = setInterval(() => void this.commitHandled(), COMMIT_INTERVAL_MS);
+    this.committer.unref();
   }
 
   /** Why the consumer stopped for good, if it did. */
@@ -164,7 +172,21 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     return this.crashed;
   }
 
+  private async commitHandled(): Promise<void> {
+    if (!this.consumer || this.handled.size === 0) return;
+    const offsets = [...this.handled.values()];
+    this.handled.clear();
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (err) {
+      // A partition moved elsewhere meanwhile: its new owner replays from the last commit.
+      this.batchLogger.warn({ msg: 'could not commit handled offsets; they are replayed', groupId: this.groupId, err: (err as Error).message });
+    }
+  }
+
   async close(): Promise<void> {
+    if (this.committer) clearInterval(this.committer);
+    await this.commitHandled();
     await this.consumer?.disconnect();
     this.consumer = undefined;
   }

@@ -53,7 +53,6 @@ export class EntityEventConsumer implements OnApplicationBootstrap {
       handleBatch: async (batch, context) => {
         await this.batches.process(batch, context);
       },
-      onCommitted: (topic, partition, next) => this.batches.committed.committed(topic, partition, next),
       onAssignment: (_assignment, generation) =>
         this.batches.assigned(generation, () => this.committedOffsets(server.groupId)),
     });

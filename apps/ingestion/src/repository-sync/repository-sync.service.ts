@@ -184,10 +184,13 @@ export class RepositorySync {
     if (plan.pending.length > 0 || plan.final.remove.length > 0 || record) {
       let revision = record?.revision ?? null;
       const versionFloor = newestPublishedVersion(record, plan.final.put);
-      // Recorded before publishing so that a crash midway still finds what to remove; a first
-      // read without removals has nothing a retry could miss (it reads the same commit, and a
-      // later push compares with that push's previous commit).
-      const needsPending = plan.removals.length + plan.upserts.length > 0 && (record !== null || plan.removals.length > 0);
+      // Recorded before publishing, so that a crash midway still finds what to remove later: the
+      // refs about to be published that the record does not hold yet. A plan that publishes none
+      // (edits of recorded entities, a first read of a repository) has nothing a later read could
+      // miss: a retry reads the same commit, a later push compares with its previous commit.
+      const recordedRefs = new Map(recordedFiles.map((f) => [f.path, new Set(f.refs)]));
+      const newRefs = record !== null && plan.pending.some((p) => p.refs.some((ref) => !recordedRefs.get(p.path)?.has(ref)));
+      const needsPending = plan.removals.length > 0 || newRefs;
       if (needsPending) revision = await this.records.write(repository, merge(recordedFiles, plan.pending, []), versionFloor, revision);
       await this.events.publish(eventsOf(plan), attribution, rejected);
       await this.records.write(repository, merge(recordedFiles, plan.final.put, plan.final.remove), versionFloor, revision);
