@@ -21,6 +21,11 @@ export const catalogConfigSchema = z.object({
    * entities wait up to this long.
    */
   CATALOG_RELATIONS_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  /**
+   * How long a batch's outbox (what it published) is kept, in hours: a catalog down longer than
+   * this with an unfinished batch cannot publish its change events again (the state it wrote stands).
+   */
+  CATALOG_OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(48),
   /** Memory for entity records kept between batches (hot entities: groups, systems), in MiB. */
   CATALOG_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(128),
   /** Set by the rebuild command: project into `entities<suffix>`. */

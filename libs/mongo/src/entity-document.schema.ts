@@ -18,22 +18,6 @@ export class IncomingRelationsDocument {
   @Prop({ type: [String], default: [] }) rows!: string[];
 }
 
-/** What a write recorded for publishing: sent again after a crash until its batch's offset is committed. */
-@Schema({ _id: false, versionKey: false })
-export class PendingPublicationDocument {
-  /** The consumer group whose batch wrote it (another group's, e.g. a rebuild's, was published by that group). */
-  @Prop({ type: String, required: true }) group!: string;
-  @Prop({ type: String, required: true }) topic!: string;
-  @Prop({ type: Number, required: true }) partition!: number;
-  @Prop({ type: String, required: true }) offset!: string;
-  /** `[history sequence number, CloudEvents JSON]` per change. */
-  @Prop({ type: [{ seq: Number, eventJson: String }], _id: false, default: [] }) changes!: Array<{ seq: number; eventJson: string }>;
-  /** Whether the served-table record of the entity was part of it. */
-  @Prop({ type: Boolean, default: false }) served!: boolean;
-  /** Relation updates (JSON) for the entities whose relations this change affects. */
-  @Prop({ type: [String], default: [] }) relationUpdates!: string[];
-}
-
 /**
  * The `entities` collection: one document per entity ref, written only by the catalog consumer
  * that owns the ref's partition, always whole and by `_id` (the one query FerretDB answers from
@@ -44,6 +28,8 @@ export class PendingPublicationDocument {
  * dots, which MongoDB-wire servers cannot store as keys. The served entity is not stored: it is
  * the processed input stitched with the relations this entity emits and those others emit
  * towards it (`incoming`), both kept here; the catalog publishes it to the served table topic.
+ * What a write publishes is not stored here either (it would be read back on every rewrite):
+ * it goes to the batch outbox (`catalog_outbox_*`).
  */
 @Schema({ collection: 'entities', versionKey: false, timestamps: { createdAt: false, updatedAt: 'updatedAt' } })
 export class EntityDocument {
@@ -95,8 +81,9 @@ export class EntityDocument {
   @Prop({ type: Number, default: 0 })
   historySeq!: number;
 
-  @Prop({ type: SchemaFactory.createForClass(PendingPublicationDocument), default: null })
-  pending!: PendingPublicationDocument | null;
+  /** The write that wrote it last (`<consumer group>|<topic>|<partition>|<offset>#<attempt>`): what the batch outbox names. */
+  @Prop({ type: String, default: '' })
+  lastWrite!: string;
 
   updatedAt?: Date;
 }

@@ -1,18 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Mutex } from 'async-mutex';
+import { randomBytes } from 'node:crypto';
 import { decodeContract, EntityEventV1, entityEventV1Schema, RelationUpdateV1, relationUpdateV1Schema } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
 import { BatchContext, deadLetterRecord, OutgoingRecord, PartitionBatch, RawMessage } from '@callboard/kafka';
 import type { CatalogConfig } from '../catalog.config';
 import { CommittedOffsets } from '../pending-work/committed-offsets';
-import { nextPendingPublication } from '../pending-work/pending-publication';
+import { OutboxRecovery } from '../pending-work/outbox-recovery';
 import { EntityEventProcessor, ProjectionOutcome } from '../processing/entity-event.processor';
 import { applyRelationUpdates } from '../processing/relation-update.processor';
 import { buildChangeEvent, ChangeCause } from '../publishing/change-event.factory';
-import { CatalogOutputPublisher, Publication } from '../publishing/catalog-output.publisher';
+import { CatalogOutputPublisher, RecordPublication } from '../publishing/catalog-output.publisher';
 import { CATALOG_TOPICS, CatalogTopics } from '../publishing/catalog-topics';
 import { ConflictChange, EntityConflictsRepository } from '../store/entity-conflicts.repository';
-import { ConsumedPosition, EntityRecord, PendingPublication, unknownRecord } from '../store/entity-record';
+import { BatchOutboxRepository } from '../store/batch-outbox.repository';
+import { ConsumedPosition, EntityRecord, Publication, unknownRecord } from '../store/entity-record';
 import { EntityStoreRepository } from '../store/entity-store.repository';
 import { retryOnConflict } from '../store/retry-on-conflict';
 import { UidSource } from '../store/uid-source';
@@ -34,8 +36,8 @@ interface RefResult {
   before: EntityRecord;
   after: EntityRecord;
   changed: boolean;
-  /** A publication found not yet published when the record was read (a crash): sent with this batch. */
-  unpublished: PendingPublication | null;
+  /** What the record's write publishes (none when nothing served or related changed). */
+  publication: Publication | null;
   conflicts: ConflictChange[];
   rejected: Array<{ message: RawMessage; reason: string }>;
   outcomes: ProjectionOutcome[];
@@ -55,6 +57,11 @@ export interface BatchSummary {
   resent: number;
 }
 
+/** Names one attempt at writing a batch: a record written by it carries it as `lastWrite`. */
+function writeIdOf(position: ConsumedPosition): string {
+  return `${position.group}|${position.topic}|${position.partition}|${position.offset}#${randomBytes(4).toString('hex')}`;
+}
+
 function describe(message: RawMessage) {
   return {
     topic: message.topic,
@@ -68,9 +75,9 @@ function describe(message: RawMessage) {
 
 /**
  * The catalog's work on one batch of one partition it owns, entity events or relation updates:
- * coalesce by ref, read what is not in memory (by `_id`), process and stitch in memory, write
- * every changed record in bulk (each with what it will publish), publish it all in one send,
- * and only then let the offsets be committed. The owner of a partition number is the single
+ * coalesce by ref, read what is not in memory (by `_id`), process and stitch in memory, record
+ * what the batch will publish (the batch outbox), write every changed record in bulk, publish
+ * it all in one send, and only then let the offsets be committed. The owner of a partition number is the single
  * writer of its refs' documents, so nothing here needs an atomic update; batches of one
  * partition number (of either topic) run one at a time.
  */
@@ -88,6 +95,8 @@ export class PartitionBatchProcessor {
     private readonly events: EntityEventProcessor,
     private readonly output: CatalogOutputPublisher,
     private readonly uids: UidSource,
+    private readonly outbox: BatchOutboxRepository,
+    private readonly recovery: OutboxRecovery,
     @Inject(CATALOG_TOPICS) private readonly topics: CatalogTopics,
     @Inject(BATCH_HOOKS) private readonly hooks: BatchHooks,
     @Inject(APP_CONFIG) private readonly config: CatalogConfig,
@@ -104,6 +113,7 @@ export class PartitionBatchProcessor {
   assigned(generation: number, fetchCommitted: Parameters<CommittedOffsets['reset']>[0]): void {
     this.cache.startGeneration(generation);
     this.committed.reset(fetchCommitted);
+    this.recovery.reset();
   }
 
   async process(batch: PartitionBatch, context: BatchContext): Promise<BatchSummary> {
@@ -112,6 +122,7 @@ export class PartitionBatchProcessor {
     if (!lock) this.locks.set(batch.partition, (lock = new Mutex()));
     return lock.runExclusive(async () => {
       await this.committed.whenKnown();
+      const resent = await this.recovery.ensure({ group: this.groupId, topic: batch.topic, partition: batch.partition }, this.committed);
       const generation = this.cache.currentGeneration;
       const { work, deadLetters } = this.decode(batch);
       const position: ConsumedPosition = { group: this.groupId, topic: batch.topic, partition: batch.partition, offset: batch.messages[batch.messages.length - 1].offset };
@@ -129,8 +140,10 @@ export class PartitionBatchProcessor {
         });
       } catch (err) {
         forgetBatch();
+        this.recovery.uncertain(batch);
         throw err;
       }
+      summary.resent = resent;
       if (summary.written > 0 || summary.rejected > 0 || summary.resent > 0) {
         this.logger.log({ msg: 'batch projected', topic: batch.topic, partition: batch.partition, messages: batch.messages.length, ...summary, ms: Date.now() - started });
       }
@@ -201,19 +214,30 @@ export class PartitionBatchProcessor {
     }
 
     t = lap('read', t);
+    let writeId = writeIdOf(position);
     const results = new Map<string, RefResult>();
-    for (const ref of refs) results.set(ref, await this.decide(ref, current.get(ref)!, work.get(ref)!, position));
+    for (const ref of refs) results.set(ref, await this.decide(ref, current.get(ref)!, work.get(ref)!, writeId));
     await context.heartbeat();
     t = lap('decide', t);
 
+    const publicationsOf = (list: Iterable<RefResult>) => [...list].flatMap((r) => (r.changed && r.publication ? [r.publication] : []));
+    // Ahead of the writes: a crash after any of them finds what it is to publish.
+    await this.outbox.record({ position, publications: publicationsOf(results.values()) });
     const inserts = [...results.values()].filter((r) => r.changed && r.before.revision === 0);
     const existing = await this.store.insertNew(inserts.map((r) => r.after));
     if (existing.length > 0) {
+      // Assumed new, they were stored after all: decided again from what is stored, as another write.
+      writeId = writeIdOf(position);
       const loaded = await this.store.load(existing);
+      const redecided: RefResult[] = [];
       for (const ref of existing) {
         const record = loaded.get(ref);
-        if (record) results.set(ref, await this.decide(ref, { record, stored: true }, work.get(ref)!, position));
+        if (!record) continue;
+        const result = await this.decide(ref, { record, stored: true }, work.get(ref)!, writeId);
+        results.set(ref, result);
+        redecided.push(result);
       }
+      await this.outbox.record({ position, publications: publicationsOf(redecided) }, { append: true });
     }
     await this.store.replace([...results.values()].filter((r) => r.changed && r.before.revision > 0).map((r) => ({ record: r.after, expectedRevision: r.before.revision })));
     const writtenAt = Date.now();
@@ -221,12 +245,7 @@ export class PartitionBatchProcessor {
     t = lap('write', t);
     await this.hooks.afterWrite?.();
 
-    const publications: Publication[] = [];
-    for (const result of results.values()) {
-      if (result.changed && result.after.pending) publications.push({ record: result.after, writtenAt });
-      // Unchanged now, but what its last write recorded was never published: send that, as it was.
-      else if (!result.changed && result.unpublished) publications.push({ record: result.before });
-    }
+    const publications: RecordPublication[] = [...results.values()].flatMap((r) => (r.changed && r.publication ? [{ record: r.after, publication: r.publication, writtenAt }] : []));
     const rejected = [...results.values()].flatMap((r) =>
       r.rejected.map(({ message, reason }) => {
         this.logger.warn({ msg: 'entity event rejected', reason, key: message.key, offset: message.offset, partition: message.partition });
@@ -250,10 +269,10 @@ export class PartitionBatchProcessor {
       publishMs: Math.round(clock.publish),
       refs: refs.length,
       written: written.length,
-      changes: written.reduce((n, r) => n + (r.after.pending?.changes.length ?? 0) - (r.unpublished?.changes.length ?? 0), 0),
-      relationUpdates: written.reduce((n, r) => n + (r.after.pending?.relationUpdates.length ?? 0) - (r.unpublished?.relationUpdates.length ?? 0), 0),
+      changes: written.reduce((n, r) => n + (r.publication?.changes.length ?? 0), 0),
+      relationUpdates: written.reduce((n, r) => n + (r.publication?.relationUpdates.length ?? 0), 0),
       rejected: deadLetters.length + rejected.length,
-      resent: [...results.values()].filter((r) => r.unpublished).length,
+      resent: 0,
     };
   }
 
@@ -269,10 +288,9 @@ export class PartitionBatchProcessor {
     return decoded.ok ? decoded.value.source.deliveryId : undefined;
   }
 
-  private async decide(ref: string, current: { record: EntityRecord; stored: boolean }, work: RefWork, position: ConsumedPosition): Promise<RefResult> {
+  private async decide(ref: string, current: { record: EntityRecord; stored: boolean }, work: RefWork, writeId: string): Promise<RefResult> {
     const before = current.record;
-    const unpublished = current.stored && before.pending && !this.committed.isPublished(before.pending.position) ? before.pending : null;
-    const result: RefResult = { before, after: before, changed: false, unpublished, conflicts: [], rejected: [], outcomes: [] };
+    const result: RefResult = { before, after: before, changed: false, publication: null, conflicts: [], rejected: [], outcomes: [] };
     let after = before;
     let cause: ChangeCause | null = null;
     if (work.entityEvents.length > 0) {
@@ -301,17 +319,14 @@ export class PartitionBatchProcessor {
     const revision = before.revision + 1;
     // A rebuild announces nothing: its changes are not news, and they are not recorded.
     const announced = this.config.CATALOG_PUBLISH_CHANGES ? changes : [];
-    const pending = nextPendingPublication(unpublished, position, {
-      changes: announced,
-      served: announced.length > 0,
-      relationUpdates: relationUpdatesFor(ref, before.emitted, after.emitted, revision, cause),
-    });
+    const relationUpdates = relationUpdatesFor(ref, before.emitted, after.emitted, revision, cause);
+    if (announced.length > 0 || relationUpdates.length > 0) result.publication = { ref, writeId, changes: announced, served: announced.length > 0, relationUpdates };
     result.after = {
       ...after,
       etag: servedAfter?.etag ?? '',
       revision,
       historySeq: before.historySeq + announced.length,
-      pending,
+      lastWrite: writeId,
     };
     rememberServed(result.after, servedAfter);
     result.changed = true;

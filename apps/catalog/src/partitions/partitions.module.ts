@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ProcessingModule } from '../processing/processing.module';
 import { PublishingModule } from '../publishing/publishing.module';
 import { StoreModule } from '../store/store.module';
+import { OutboxPruner } from '../pending-work/outbox-pruner';
+import { OutboxRecovery } from '../pending-work/outbox-recovery';
 import { BATCH_HOOKS, BatchHooks } from './batch-hooks';
 import { EntityEventConsumer } from './entity-event.consumer';
 import { PartitionBatchProcessor } from './partition-batch.processor';
@@ -13,7 +15,7 @@ export class PartitionsModule {
     return {
       module: PartitionsModule,
       imports: [StoreModule, ProcessingModule, PublishingModule],
-      providers: [{ provide: BATCH_HOOKS, useValue: hooks }, PartitionBatchProcessor, EntityEventConsumer],
+      providers: [{ provide: BATCH_HOOKS, useValue: hooks }, OutboxRecovery, OutboxPruner, PartitionBatchProcessor, EntityEventConsumer],
       exports: [EntityEventConsumer],
     };
   }

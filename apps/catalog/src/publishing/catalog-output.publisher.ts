@@ -3,20 +3,21 @@ import { CATALOG_CHANGE_WRITTEN_AT_HEADER, catalogChangeV1Schema, catalogEntityV
 import { APP_CONFIG } from '@callboard/config';
 import { EventPublisher, OutgoingRecord } from '@callboard/kafka';
 import type { CatalogConfig } from '../catalog.config';
-import type { EntityRecord } from '../store/entity-record';
+import type { EntityRecord, Publication } from '../store/entity-record';
 import { EntityHistoryRepository } from '../store/entity-history.repository';
 import { servedOf } from '../stitching/served-entity';
 import { CATALOG_TOPICS, CatalogTopics } from './catalog-topics';
 
-/** A record whose pending publication is to be sent (the record as written, so its served form is that write's). */
-export interface Publication {
+/** A record's publication, with the record as that write left it (its served form is the write's). */
+export interface RecordPublication {
   record: EntityRecord;
+  publication: Publication;
   /** When the write was acknowledged; absent when sent again after a crash. */
   writtenAt?: number;
 }
 
 /**
- * Publishing: what a batch's writes recorded as pending goes out — changes into the per-entity
+ * Publishing: what a batch's writes are to publish goes out — changes into the per-entity
  * history, change events (CloudEvents) and the served entity (the served table, a tombstone
  * once it is gone) to their topics, relation updates to the subjects' partitions — all records
  * in one send with dead letters of the same batch. A crash before the batch's offsets are
@@ -31,12 +32,10 @@ export class CatalogOutputPublisher {
     @Inject(APP_CONFIG) private readonly config: CatalogConfig,
   ) {}
 
-  async publish(publications: readonly Publication[], deadLetters: readonly OutgoingRecord[]): Promise<void> {
+  async publish(publications: readonly RecordPublication[], deadLetters: readonly OutgoingRecord[]): Promise<void> {
     const records: OutgoingRecord[] = [];
     const entries = [];
-    for (const { record, writtenAt } of publications) {
-      const pending = record.pending;
-      if (!pending) continue;
+    for (const { record, publication: pending, writtenAt } of publications) {
       const written: Record<string, string> = writtenAt === undefined ? {} : { [CATALOG_CHANGE_WRITTEN_AT_HEADER]: String(writtenAt) };
       if (this.config.CATALOG_PUBLISH_CHANGES) {
         for (const { seq, event } of pending.changes) {

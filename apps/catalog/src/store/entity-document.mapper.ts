@@ -1,4 +1,3 @@
-import type { CatalogChangeV1, RelationUpdateV1 } from '@callboard/contracts';
 import type { Entity } from '@callboard/entity-model';
 import type { EntityDocument } from '@callboard/mongo';
 import type { EntityRecord } from './entity-record';
@@ -22,17 +21,7 @@ export function toDocument(record: EntityRecord): StoredEntityDocument & { updat
     etag: record.etag,
     revision: record.revision,
     historySeq: record.historySeq,
-    pending: record.pending
-      ? {
-          group: record.pending.position.group,
-          topic: record.pending.position.topic,
-          partition: record.pending.position.partition,
-          offset: record.pending.position.offset,
-          changes: record.pending.changes.map((c) => ({ seq: c.seq, eventJson: JSON.stringify(c.event) })),
-          served: record.pending.served,
-          relationUpdates: record.pending.relationUpdates.map((u) => JSON.stringify(u)),
-        }
-      : null,
+    lastWrite: record.lastWrite,
     updatedAt: new Date(),
   };
 }
@@ -52,13 +41,6 @@ export function toRecord(doc: StoredEntityDocument): EntityRecord {
     etag: doc.etag ?? '',
     revision: doc.revision,
     historySeq: doc.historySeq ?? 0,
-    pending: doc.pending
-      ? {
-          position: { group: doc.pending.group ?? '', topic: doc.pending.topic, partition: doc.pending.partition, offset: doc.pending.offset },
-          changes: (doc.pending.changes ?? []).map((c) => ({ seq: c.seq, event: JSON.parse(c.eventJson) as CatalogChangeV1 })),
-          served: doc.pending.served,
-          relationUpdates: (doc.pending.relationUpdates ?? []).map((u) => JSON.parse(u) as RelationUpdateV1),
-        }
-      : null,
+    lastWrite: doc.lastWrite ?? '',
   };
 }

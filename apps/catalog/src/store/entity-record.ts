@@ -32,14 +32,16 @@ export interface ConsumedPosition {
 }
 
 /**
- * What a write recorded for publishing, in the same write (the outbox). Once the offset of the
- * batch that wrote it is committed it has been published; until then a restart sends it again,
- * with the same CloudEvents ids.
+ * What one record's write is to publish: the changes it made (numbered in the entity's
+ * history), whether the served table gets its new served form, the relation updates it sends.
+ * Written ahead to the batch outbox, so a crash between the write and its publication is
+ * finished after restart, with the same CloudEvents ids.
  */
-export interface PendingPublication {
-  position: ConsumedPosition;
+export interface Publication {
+  ref: string;
+  /** The write it belongs to (the record's `lastWrite` once written). */
+  writeId: string;
   changes: Array<{ seq: number; event: CatalogChangeV1 }>;
-  /** The served-table record of the entity is part of it. */
   served: boolean;
   relationUpdates: RelationUpdateV1[];
 }
@@ -64,7 +66,8 @@ export interface EntityRecord {
   /** 0 until first stored; every write adds one. */
   revision: number;
   historySeq: number;
-  pending: PendingPublication | null;
+  /** Which write wrote it last ('' before its first): what the batch outbox names. */
+  lastWrite: string;
 }
 
 /** A ref the catalog has no record of yet. */
@@ -83,6 +86,6 @@ export function unknownRecord(ref: string): EntityRecord {
     etag: '',
     revision: 0,
     historySeq: 0,
-    pending: null,
+    lastWrite: '',
   };
 }

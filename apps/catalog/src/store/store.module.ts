@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { APP_CONFIG } from '@callboard/config';
 import { EntityConflictDocument, EntityConflictDocumentSchema, EntityDocument, EntityDocumentSchema, EntityHistoryDocument, EntityHistoryDocumentSchema } from '@callboard/mongo';
 import type { CatalogConfig } from '../catalog.config';
+import { BatchOutboxRepository } from './batch-outbox.repository';
 import { EntityConflictsRepository } from './entity-conflicts.repository';
 import { EntityHistoryRepository } from './entity-history.repository';
 import { EntityStoreRepository } from './entity-store.repository';
@@ -27,7 +28,7 @@ function withCollection<S extends { clone(): S; set(key: 'collection', value: st
       { name: EntityConflictDocument.name, schema: EntityConflictDocumentSchema },
     ]),
   ],
-  providers: [EntityStoreRepository, EntityHistoryRepository, EntityConflictsRepository, UidSource],
-  exports: [EntityStoreRepository, EntityHistoryRepository, EntityConflictsRepository, UidSource],
+  providers: [EntityStoreRepository, EntityHistoryRepository, EntityConflictsRepository, UidSource, BatchOutboxRepository],
+  exports: [EntityStoreRepository, EntityHistoryRepository, EntityConflictsRepository, UidSource, BatchOutboxRepository],
 })
 export class StoreModule {}
