@@ -9,15 +9,6 @@ export class EntitySourceDocument {
   @Prop({ required: true, type: String }) path!: string;
 }
 
-/** Relations another entity (the origin) emits whose source is this one: this entity's relation index. */
-@Schema({ _id: false, versionKey: false })
-export class IncomingRelationsDocument {
-  @Prop({ type: String, required: true }) origin!: string;
-  @Prop({ type: Number, required: true }) originRevision!: number;
-  /** `type|targetRef` (relation-row.encoding.ts). */
-  @Prop({ type: [String], default: [] }) rows!: string[];
-}
-
 /**
  * The `entities` collection: one document per entity ref, written only by the catalog consumer
  * that owns the ref's partition, always whole and by `_id` (the one query FerretDB answers from
@@ -62,12 +53,20 @@ export class EntityDocument {
   @Prop({ type: SchemaFactory.createForClass(EntitySourceDocument), default: null })
   source!: EntitySourceDocument | null;
 
-  /** Relation rows this entity emits (both directions), `source|type|target`. */
-  @Prop({ type: [String], default: [] })
-  relationRows!: string[];
+  /**
+   * Relation rows this entity emits (both directions), one `source|type|target` per line. Text,
+   * not an array: the engine stores every array element with its own type information, so a
+   * string is several times smaller to store and to read back on each rewrite.
+   */
+  @Prop({ type: String, default: '' })
+  relationRows!: string;
 
-  @Prop({ type: [SchemaFactory.createForClass(IncomingRelationsDocument)], default: [] })
-  incoming!: IncomingRelationsDocument[];
+  /**
+   * This entity's relation index: per other entity (origin) emitting relations towards it, one
+   * line `origin<TAB>originRevision<TAB>type|target<TAB>type|target...`. Text for the same reason.
+   */
+  @Prop({ type: String, default: '' })
+  incoming!: string;
 
   /** Etag of the served entity; empty when it is not served. */
   @Prop({ type: String, default: '' })

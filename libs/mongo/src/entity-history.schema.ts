@@ -55,9 +55,12 @@ export class EntityHistoryDocument {
   @Prop({ type: String, required: true })
   causeEntityRef!: string;
 
-  /** RFC 6902 JSON Patch, as JSON text (patch paths and values may contain dotted keys). */
-  @Prop({ type: String, required: true })
-  patchJson!: string;
+  /**
+   * RFC 6902 JSON Patch, as raw-deflated JSON text (patch paths and values may contain dotted
+   * keys; a creation's patch holds the whole entity, and the engine's cost grows with the bytes).
+   */
+  @Prop({ type: Buffer, required: true })
+  patchDeflated!: Buffer;
 }
 
 export const EntityHistoryDocumentSchema = SchemaFactory.createForClass(EntityHistoryDocument);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import type { Connection } from 'mongoose';
+import { mongo, type Connection } from 'mongoose';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { CatalogChangeV1, RelationUpdateV1 } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
 import type { CatalogConfig } from '../catalog.config';
@@ -9,8 +10,8 @@ import type { ConsumedPosition, Publication } from './entity-record';
 const HEADS = 'catalog_outbox_heads';
 const BUCKET_PREFIX = 'catalog_outbox_';
 const HOUR_MS = 60 * 60 * 1000;
-// JSON per chunk document: well below any document limit, and a few chunks per large batch.
-const CHUNK_CHARS = 2 * 1024 * 1024;
+// JSON per chunk document (before deflating): a few chunks per large batch, well below any document limit.
+const CHUNK_CHARS = 8 * 1024 * 1024;
 
 /** A batch's publications, as the outbox holds them until the batch's offsets are committed. */
 export interface BatchOutbox {
@@ -60,12 +61,15 @@ export class BatchOutboxRepository {
     const id = headId(outbox.position);
     const previous = options.append ? await this.connection.collection<HeadDocument>(HEADS).findOne({ _id: id }) : null;
     const base = previous && previous.offset === outbox.position.offset ? previous.chunks : [];
-    const chunks: Array<{ _id: string; publications: string }> = [];
+    const chunks: Array<{ _id: string; deflated: mongo.Binary }> = [];
     let current: StoredPublication[] = [];
     let size = 0;
     const flush = () => {
       if (current.length === 0) return;
-      chunks.push({ _id: `${id}|${outbox.position.offset}|${now.getTime()}|${base.length + chunks.length}`, publications: JSON.stringify(current) });
+      // Deflated: change events are JSON of whole entities (before and after), most of what a
+      // batch writes, and compress several times over; the engine's cost grows with the bytes.
+      const deflated = deflateRawSync(Buffer.from(JSON.stringify(current)), { level: 1 });
+      chunks.push({ _id: `${id}|${outbox.position.offset}|${now.getTime()}|${base.length + chunks.length}`, deflated: new mongo.Binary(deflated) });
       current = [];
       size = 0;
     };
@@ -88,9 +92,9 @@ export class BatchOutboxRepository {
     const publications: Publication[] = [];
     for (const ref of head.chunks) {
       const [bucket, chunkId] = [ref.slice(0, ref.indexOf('/')), ref.slice(ref.indexOf('/') + 1)];
-      const chunk = await this.connection.collection<{ _id: string; publications: string }>(bucket).findOne({ _id: chunkId });
+      const chunk = await this.connection.collection<{ _id: string; deflated: mongo.Binary }>(bucket).findOne({ _id: chunkId });
       if (!chunk) throw new OutboxChunkMissingError(`outbox chunk ${ref} of ${headId(position)} is gone (older than CATALOG_OUTBOX_RETENTION_HOURS)`);
-      publications.push(...(JSON.parse(chunk.publications) as Publication[]));
+      publications.push(...(JSON.parse(inflateRawSync(chunk.deflated.buffer).toString('utf8')) as Publication[]));
     }
     return { position: { ...position, offset: head.offset }, publications };
   }

@@ -1,7 +1,7 @@
 import type { Entity } from '@callboard/entity-model';
 import type { EntityDocument } from '@callboard/mongo';
 import type { EntityRecord } from './entity-record';
-import { decodeRelationRow, decodeServedRelation, encodeRelationRow, encodeServedRelation } from './relation-encoding';
+import { decodeIncoming, decodeRelationRows, encodeIncoming, encodeRelationRows } from './relation-encoding';
 
 export type StoredEntityDocument = Omit<EntityDocument, 'updatedAt'>;
 
@@ -16,8 +16,8 @@ export function toDocument(record: EntityRecord): StoredEntityDocument & { updat
     locationKey: record.locationKey,
     sourceVersion: record.sourceVersion,
     source: record.source,
-    relationRows: record.emitted.map(encodeRelationRow),
-    incoming: record.incoming.map((i) => ({ origin: i.origin, originRevision: i.originRevision, rows: i.relations.map(encodeServedRelation) })),
+    relationRows: encodeRelationRows(record.emitted),
+    incoming: encodeIncoming(record.incoming),
     etag: record.etag,
     revision: record.revision,
     historySeq: record.historySeq,
@@ -36,8 +36,8 @@ export function toRecord(doc: StoredEntityDocument): EntityRecord {
     locationKey: doc.locationKey ?? '',
     sourceVersion: doc.sourceVersion ?? 0,
     source: doc.source ? { provider: 'github', deliveryId: doc.source.deliveryId, repository: doc.source.repository, commitSha: doc.source.commitSha, path: doc.source.path } : null,
-    emitted: (doc.relationRows ?? []).map(decodeRelationRow),
-    incoming: (doc.incoming ?? []).map((i) => ({ origin: i.origin, originRevision: i.originRevision, relations: (i.rows ?? []).map(decodeServedRelation) })),
+    emitted: decodeRelationRows(doc.relationRows),
+    incoming: decodeIncoming(doc.incoming),
     etag: doc.etag ?? '',
     revision: doc.revision,
     historySeq: doc.historySeq ?? 0,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import { mongo, type Model } from 'mongoose';
+import { deflateRawSync } from 'node:zlib';
 import type { CatalogChangeV1 } from '@callboard/contracts';
 import { EntityHistoryDocument, entityHistoryId } from '@callboard/mongo';
 
@@ -40,7 +41,7 @@ export class EntityHistoryRepository {
         repository: event.data.cause.repository,
         path: event.data.cause.path,
         causeEntityRef: event.data.cause.entityRef,
-        patchJson: JSON.stringify(event.data.patch),
+        patchDeflated: new mongo.Binary(deflateRawSync(Buffer.from(JSON.stringify(event.data.patch)), { level: 1 })),
       }));
       try {
         await this.history.collection.insertMany(documents as never[], { ordered: false });

@@ -1,5 +1,5 @@
 import type { RelationRow } from '@callboard/entity-model';
-import type { ServedRelation } from './entity-record';
+import type { IncomingRelations, ServedRelation } from './entity-record';
 
 // Entity refs and relation types never contain `|`, so it separates the parts unambiguously.
 const SEPARATOR = '|';
@@ -22,4 +22,27 @@ export function encodeServedRelation(relation: ServedRelation): string {
 export function decodeServedRelation(encoded: string): ServedRelation {
   const [type, targetRef] = encoded.split(SEPARATOR);
   return { type, targetRef };
+}
+
+/** An entity's emitted rows as stored: one encoded row per line. */
+export function encodeRelationRows(rows: readonly RelationRow[]): string {
+  return rows.map(encodeRelationRow).join('\n');
+}
+
+export function decodeRelationRows(text: string | readonly string[] | null | undefined): RelationRow[] {
+  if (!text) return [];
+  return (typeof text === 'string' ? text.split('\n') : text).map(decodeRelationRow);
+}
+
+/** A relation index as stored: one line per origin, `origin<TAB>revision<TAB>relation<TAB>...`. */
+export function encodeIncoming(incoming: readonly IncomingRelations[]): string {
+  return incoming.map((entry) => [entry.origin, String(entry.originRevision), ...entry.relations.map(encodeServedRelation)].join('\t')).join('\n');
+}
+
+export function decodeIncoming(text: string | null | undefined): IncomingRelations[] {
+  if (!text || typeof text !== 'string') return [];
+  return text.split('\n').map((line) => {
+    const [origin, revision, ...relations] = line.split('\t');
+    return { origin, originRevision: Number(revision), relations: relations.map(decodeServedRelation) };
+  });
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Semaphore } from 'async-mutex';
 import type { Model } from 'mongoose';
+import { inflateRawSync } from 'node:zlib';
 import { EntityDocument, EntityHistoryDocument, entityHistoryId } from '@callboard/mongo';
 
 /** One recorded change of an entity. */
@@ -16,6 +17,12 @@ export interface HistoryRecord {
   source: { deliveryId: string; repository: string; commitSha: string; path: string };
   causeEntityRef: string;
   patch: unknown[];
+}
+
+/** The driver hands binary fields out as its Binary type. */
+function bytesOf(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  return Buffer.from((value as { buffer: Uint8Array }).buffer);
 }
 
 // A page is this many `_id` lookups; FerretDB serves them from one index, a few at a time.
@@ -60,7 +67,7 @@ export class EntityHistoryReadRepository {
         etag: doc.etag,
         source: { deliveryId: doc.deliveryId, repository: doc.repository, commitSha: doc.commitSha, path: doc.path },
         causeEntityRef: doc.causeEntityRef,
-        patch: JSON.parse(doc.patchJson) as unknown[],
+        patch: JSON.parse(inflateRawSync(bytesOf(doc.patchDeflated)).toString('utf8')) as unknown[],
       }));
   }
 }
