@@ -21,6 +21,7 @@
  * Prints each figure beside its target from issue 11; exits 0 whatever the numbers.
  */
 import { randomUUID } from 'node:crypto';
+import retry from 'async-retry';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -240,7 +241,10 @@ class Pipeline {
 
   async push(repo: BenchRepo): Promise<{ status: number; acceptedAt: number }> {
     const { payload } = this.github.commit(repo.fullName, { files: { 'catalog-info.yaml': fileOf(repo.items) } });
-    const result = await sendWebhook({ url: `${this.ingestion.url}/webhooks/github`, secret: SECRET, event: 'push', payload });
+    // A connection the server closed as it was reused fails before any answer: GitHub would
+    // redeliver, with the same delivery id, and so does the bench.
+    const deliveryId = randomUUID();
+    const result = await retry(() => sendWebhook({ url: `${this.ingestion.url}/webhooks/github`, secret: SECRET, event: 'push', payload, deliveryId }), { retries: 3, minTimeout: 200 });
     // The stand-in keeps every request for tests; a benchmark only needs the files.
     this.github.requests.length = 0;
     return { status: result.status, acceptedAt: performance.now() };
@@ -406,6 +410,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`pipeline bench failed: ${(err as Error).stack ?? err}`);
+  console.error(`pipeline bench failed: ${(err as Error).stack ?? err}${(err as Error).cause ? `\ncaused by: ${String((err as Error).cause)}` : ""}`);
   process.exit(1);
 });
