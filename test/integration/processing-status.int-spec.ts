@@ -178,6 +178,26 @@ describe('processing errors visible through the API', () => {
     expect((await getJson('/api/catalog/location-status?colour=red')).status).toBe(400);
   });
 
+  it('serves a generated Location entity per catalog file, as Backstage discovery does: ancestry, getLocationByRef and by-name agree', async () => {
+    createRepository('generated-locations');
+    await push('generated-locations', { 'catalog-info.yaml': componentFile('generated-child') });
+    await served('component', 'generated-child');
+    const target = fileUrl('generated-locations');
+    const location = await eventually(async () => client.getLocationByRef(`url:${target}`));
+    expect(location.entityRef).toMatch(/^location:default\/generated-[0-9a-f]{40}$/);
+    const generated = await client.getEntityByRef(location.entityRef);
+    expect(generated).toMatchObject({ kind: 'Location', spec: { type: 'url', target }, metadata: { annotations: expect.objectContaining({ 'backstage.io/managed-by-location': `url:${target}`, 'backstage.io/managed-by-origin-location': `url:${target}` }) } });
+    const ancestry = await client.getEntityAncestors({ entityRef: 'component:default/generated-child' });
+    expect(ancestry.rootEntityRef).toBe('component:default/generated-child');
+    expect(ancestry.items.map((i) => [`${i.entity.kind}:${i.entity.metadata.name}`, i.parentEntityRefs])).toEqual([
+      ['Component:generated-child', [location.entityRef]],
+      [`Location:${location.entityRef.split('/')[1]}`, []],
+    ]);
+    await push('generated-locations', { 'catalog-info.yaml': null });
+    await gone('component', 'generated-child');
+    await eventually(async () => ((await client.getEntityByRef(location.entityRef)) === undefined ? true : undefined));
+  });
+
   it('drops the status of a file that is deleted', async () => {
     await push('status-missing', { 'catalog-info.yaml': null });
     await gone('component', 'missing-sibling');

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@callboard/config';
-import { CatalogFileDocumentError, Entity, githubFileLocation, LocationSpec, locationTargetsInRepository, stableHash } from '@callboard/entity-model';
+import { CatalogFileDocumentError, Entity, entityRefOf, generatedLocationEntity, githubFileLocation, LocationSpec, locationTargetsInRepository, stableHash } from '@callboard/entity-model';
 import { EntityEventGateway, PlannedEntityEvent, PlannedEntityStatus, PlannedLocationStatus, ProcessingStatus, RejectedInput } from '../entity-events/entity-event.gateway';
 import type { GithubRepositoryRef } from '../github/github-client.factory';
 import { GithubRepositoriesRepository } from '../github/github-repositories.repository';
@@ -245,14 +245,16 @@ export class RepositorySync {
       for (const { path, originPath, parsed, previousRefs } of settled.map((r) => (r as PromiseFulfilledResult<{ path: string; originPath: string; parsed: ReadCatalogFile; previousRefs: string[] | undefined }>).value)) {
         const location = locationOf(path);
         const originLocation = locationOf(originPath);
+        // A catalog file is a location of its own, as Backstage's discovery registers it: its generated Location entity is part of what it declares.
+        const entities = path === originPath && !parsed.missing ? withGeneratedLocation(parsed.entities, location) : parsed.entities;
         const entry: FileRead = {
           file: {
             path,
             originPath,
             location,
             originLocation,
-            entities: parsed.entities,
-            hashes: publishedHashes(parsed.entities, location, originLocation),
+            entities,
+            hashes: publishedHashes(entities, location, originLocation),
             invalid: parsed.errors.length > 0,
             ...(previousRefs ? { previousRefs } : {}),
           },
@@ -383,6 +385,12 @@ function goneStatus(files: readonly RecordedFile[], head?: { sha: string; source
     ),
     locations: files.map((f) => ({ target: f.target, status: null })),
   };
+}
+
+function withGeneratedLocation(entities: ReadonlyMap<string, Entity>, location: LocationSpec): Map<string, Entity> {
+  const generated = generatedLocationEntity(location);
+  const ref = entityRefOf(generated);
+  return new Map([[ref, generated], ...[...entities].filter(([other]) => other !== ref)]);
 }
 
 /** What each entity would be published as, hashed: an unchanged entity is not published again by a push. */
