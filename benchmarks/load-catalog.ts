@@ -3,7 +3,7 @@
  * `--load pipeline` (the default here) that is the catalog service's projection throughput
  * (entities/s) on the real path: entity events on Kafka, projected by the catalog service.
  *
- *   npm run bench:load [-- --entities 5000 --seed callboard --load pipeline|direct --reload --keep-running --max-minutes 10]
+ *   npm run bench:load [-- --entities 5000 --seed callboard --load pipeline --reload --keep-running --max-minutes 10]
  *
  * --max-minutes stops a pipeline load that has not finished by then and reports the rate it
  * reached (the dataset is then not marked loaded).

@@ -15,6 +15,12 @@ export const catalogConfigSchema = z.object({
   /** Most bytes of messages fetched per partition for one batch: larger batches coalesce more and write in bigger bulks. */
   CATALOG_MAX_BATCH_BYTES: z.coerce.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(2 * 1024 * 1024),
   /**
+   * Most messages processed as one batch (a larger fetch is processed in slices of this many):
+   * what one batch writes, publishes and keeps in memory stays bounded, and it is done and
+   * committed in seconds even on a slow engine.
+   */
+  CATALOG_MAX_BATCH_MESSAGES: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /**
    * Least time between two batches of relation updates of one partition, in ms: what arrives
    * meanwhile is applied together, so an entity many others name is rewritten once per interval.
    * The entity a push changes is served without it; only the relations it adds to other

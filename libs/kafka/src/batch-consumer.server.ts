@@ -39,6 +39,12 @@ export interface BatchConsumerOptions {
   /** Largest fetch per partition: how much one batch can hold (default 1 MiB). */
   maxBytesPerPartition?: number;
   /**
+   * Most messages handed to `handleBatch` at once; a larger fetch is handled in slices of this
+   * many, each one's offsets resolved when it is done (default: the whole fetch). A slice stays
+   * small enough to finish, and be committed, well within the session whatever the fetch held.
+   */
+  maxBatchMessages?: number;
+  /**
    * Handles a whole batch. Resolving means every message was handled (written, published): its
    * offsets may then be committed, which kafkajs does at most every COMMIT_INTERVAL_MS (and when
    * the partition is revoked or the consumer stops). Rejecting makes kafkajs fetch the batch
@@ -118,10 +124,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   private async start(): Promise<void> {
     const kafka = new Kafka(kafkaClientConfig(this.settings, this.options.clientIdSuffix));
+    const heartbeatInterval = Math.max(500, Math.floor(this.settings.KAFKA_CONSUMER_SESSION_TIMEOUT_MS / 6));
     const consumer = kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: this.settings.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
-      heartbeatInterval: Math.max(500, Math.floor(this.settings.KAFKA_CONSUMER_SESSION_TIMEOUT_MS / 6)),
+      heartbeatInterval,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
       // Idle fetches wait this long on the broker; data is returned as soon as it arrives.
@@ -156,15 +163,37 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        if (batch.isEmpty() || !isRunning() || isStale()) return;
-        const messages = batch.messages.map((m) => rawMessage(batch.topic, batch.partition, m));
-        await this.options.handleBatch({ topic: batch.topic, partition: batch.partition, messages }, { heartbeat });
-        resolveOffset(batch.lastOffset());
-        this.handled.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() });
+        const slice = this.options.maxBatchMessages ?? batch.messages.length;
+        for (let start = 0; start < batch.messages.length; start += slice) {
+          if (!isRunning() || isStale()) return;
+          const messages = batch.messages.slice(start, start + slice).map((m) => rawMessage(batch.topic, batch.partition, m));
+          await this.whileAlive(heartbeatInterval, heartbeat, () => this.options.handleBatch({ topic: batch.topic, partition: batch.partition, messages }, { heartbeat }));
+          const last = messages[messages.length - 1].offset;
+          resolveOffset(last);
+          this.handled.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
+        }
       },
     });
     this.committer = setInterval(() => void this.commitHandled(), COMMIT_INTERVAL_MS);
     this.committer.unref();
+  }
+
+  /**
+   * Runs `work` while telling the coordinator this member is alive: kafkajs heartbeats only
+   * between fetches, so a batch that takes longer than the session (a slow disk, a busy machine)
+   * would otherwise cost the member its partitions, and the batch, redone by the next owner, would
+   * lose them again.
+   */
+  private async whileAlive<T>(intervalMs: number, heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => {
+      // A rebalance under way answers with an error: the runner rejoins after this batch.
+      heartbeat().catch((err: Error) => this.batchLogger.debug({ msg: 'heartbeat during a batch refused', groupId: this.groupId, err: err.message }));
+    }, intervalMs);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Why the consumer stopped for good, if it did. */

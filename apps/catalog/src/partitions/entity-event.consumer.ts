@@ -55,6 +55,7 @@ export class EntityEventConsumer implements OnApplicationBootstrap {
       // The topics of a partition number share a lock, so this is how many partition numbers run at once.
       partitionsConsumedConcurrently: 3 * this.config.CATALOG_PARTITIONS_CONCURRENTLY,
       maxBytesPerPartition: this.config.CATALOG_MAX_BATCH_BYTES,
+      maxBatchMessages: this.config.CATALOG_MAX_BATCH_MESSAGES,
       handleBatch: async (batch, context) => {
         await this.batches.process(batch, context);
       },
