@@ -20,7 +20,7 @@ export class CatalogModule {
         TypedConfigModule.forRoot(catalogConfigSchema),
         LoggingModule.forRoot('catalog'),
         MongoModule.forRoot(),
-        KafkaModule.forRoot({ clientIdSuffix: 'catalog', topics: [TOPICS.entityEvents, TOPICS.catalogChanges, TOPICS.catalogEntities] }),
+        KafkaModule.forRoot({ clientIdSuffix: 'catalog', topics: [TOPICS.entityEvents, TOPICS.entityStatus, TOPICS.catalogChanges, TOPICS.catalogEntities] }),
         PartitionsModule.forRoot(options.hooks ?? {}),
         TerminusModule,
       ],

@@ -17,7 +17,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
   imports: [
     TypedConfigModule.forRoot(ingestionConfigSchema),
     LoggingModule.forRoot('ingestion'),
-    KafkaModule.forRoot({ clientIdSuffix: 'ingestion', topics: [TOPICS.githubDeliveries, TOPICS.entityEvents, TOPICS.refreshRequests] }),
+    KafkaModule.forRoot({ clientIdSuffix: 'ingestion', topics: [TOPICS.githubDeliveries, TOPICS.entityEvents, TOPICS.entityStatus, TOPICS.locationStatus, TOPICS.refreshRequests] }),
     MongoModule.forRoot(),
     TerminusModule,
     WebhooksModule,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServiceApp } from '@callboard/observability';
 import { ConfigValidationError } from '@callboard/config';
 import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
@@ -36,7 +37,7 @@ describe('ingestion service (real Kafka, GitHub stand-in)', () => {
     await github.stop();
   });
 
-  it('records a signed push and publishes one upsert per entity, keyed by ref', async () => {
+  it('records a signed push and publishes one upsert per entity, keyed by ref (and one for the file\'s generated Location)', async () => {
     github.createRepository('acme/teams');
     const push = github.commit('acme/teams', { files: { 'catalog-info.yaml': `${group('alpha')}---\n${group('beta')}` } });
     const response = await sendWebhook({ url: webhookUrl, secret: SECRET, event: 'push', payload: push.payload });
@@ -46,8 +47,10 @@ describe('ingestion service (real Kafka, GitHub stand-in)', () => {
     const [recorded] = await deliveries.waitFor((m) => m.json<{ deliveryId: string }>().deliveryId === response.deliveryId);
     expect(recorded.key).toBe(`repo:${push.payload.repository.id}`);
 
-    const events = await entityEvents.waitFor((m) => m.json<{ source: { commitSha: string } }>().source.commitSha === push.after, 2);
-    expect(events.map((m) => m.key).sort()).toEqual(['group:default/alpha', 'group:default/beta']);
+    const events = await entityEvents.waitFor((m) => m.json<{ source: { commitSha: string } }>().source.commitSha === push.after, 3);
+    // sha1 of `url:<file URL>`, as Backstage names the Location entity its discovery generates for a file.
+    const generated = `location:default/generated-${createHash('sha1').update('url:https://github.com/acme/teams/blob/main/catalog-info.yaml').digest('hex')}`;
+    expect(events.map((m) => m.key).sort()).toEqual(['group:default/alpha', 'group:default/beta', generated]);
     const alpha = events.find((m) => m.key === 'group:default/alpha')!.json<Record<string, any>>();
     expect(alpha).toMatchObject({
       type: 'upsert',

@@ -32,6 +32,9 @@ import { GetEntityHistory } from './history/get-entity-history.query';
 import { HealthController } from './health/health.controller';
 import { GetLocations } from './locations/get-locations.query';
 import { LocationsController } from './locations/locations.controller';
+import { GetLocationStatus } from './locations/get-location-status.query';
+import { LocationStatusController } from './locations/location-status.controller';
+import { LocationStatusReadModel } from './locations/location-status.read-model';
 import { CatalogReadModel } from './read-model/catalog-read-model';
 import { RefreshController } from './refresh/refresh.controller';
 import { RequestRefresh } from './refresh/request-refresh.use-case';
@@ -49,13 +52,14 @@ import { ValidateEntity } from './validation/validate-entity.use-case';
       { name: EntityHistoryDocument.name, schema: EntityHistoryDocumentSchema },
       { name: EntityConflictDocument.name, schema: EntityConflictDocumentSchema },
     ]),
-    KafkaModule.forRoot({ clientIdSuffix: 'query', topics: [TOPICS.catalogEntities, TOPICS.refreshRequests] }),
+    KafkaModule.forRoot({ clientIdSuffix: 'query', topics: [TOPICS.catalogEntities, TOPICS.locationStatus, TOPICS.refreshRequests] }),
     TerminusModule,
   ],
   controllers: [
     EntitiesController,
     EntityQueryController,
     EntityFacetsController,
+    LocationStatusController,
     LocationsController,
     RefreshController,
     ValidateEntityController,
@@ -72,6 +76,8 @@ import { ValidateEntity } from './validation/validate-entity.use-case';
     GetEntity,
     GetEntityFacets,
     GetLocations,
+    LocationStatusReadModel,
+    GetLocationStatus,
     RequestRefresh,
     ValidateEntity,
     EntityHistoryReadRepository,

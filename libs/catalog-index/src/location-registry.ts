@@ -14,7 +14,7 @@ function sha1(text: string): Buffer {
 }
 
 /** The location id: stable for a file across restarts and replicas (a name-based UUID, RFC 9562 v5 layout). */
-function locationId(type: string, target: string): string {
+export function locationId(type: string, target: string): string {
   const bytes = sha1(`callboard-location:${type}:${target}`).subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;

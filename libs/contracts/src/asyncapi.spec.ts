@@ -16,8 +16,9 @@ describe('docs/asyncapi.yaml', () => {
     const addresses = Object.values(committed.channels as Record<string, { address: string }>).map((c) => c.address);
     for (const topic of Object.values(TOPICS)) expect(addresses).toEqual(expect.arrayContaining([topic]));
     // Every topic a consumer group works through has its dead-letter companion; the served table is read whole by every replica.
-    for (const topic of Object.values(TOPICS).filter((t) => t !== TOPICS.catalogEntities)) expect(addresses).toContain(`${topic}.dlq`);
-    expect(addresses).not.toContain(`${TOPICS.catalogEntities}.dlq`);
+    const readWhole: string[] = [TOPICS.catalogEntities, TOPICS.locationStatus];
+    for (const topic of Object.values(TOPICS).filter((t) => !readWhole.includes(t))) expect(addresses).toContain(`${topic}.dlq`);
+    for (const topic of readWhole) expect(addresses).not.toContain(`${topic}.dlq`);
     expect(committed.components.messages.entityEvents.payload.oneOf ?? committed.components.messages.entityEvents.payload.anyOf).toHaveLength(2);
   });
 });

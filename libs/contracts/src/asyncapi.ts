@@ -3,6 +3,7 @@ import { catalogChangeV1Schema } from './catalog-change.contract';
 import { deadLetterV1Schema } from './dead-letter.contract';
 import { entityEventV1Schema } from './entity-event.contract';
 import { githubDeliveryV1Schema } from './github-delivery.contract';
+import { entityStatusV1Schema, locationStatusV1Schema } from './processing-status.contract';
 import { refreshRequestV1Schema } from './refresh-request.contract';
 import { catalogRelationsTopic, relationUpdateV1Schema } from './relation-update.contract';
 import { catalogEntityV1Schema } from './served-entity.contract';
@@ -77,6 +78,27 @@ const TOPIC_DESCRIPTIONS: TopicDescription[] = [
     schema: refreshRequestV1Schema,
     producer: 'query',
     consumers: ['ingestion'],
+  },
+  {
+    id: 'entityStatus',
+    topic: TOPICS.entityStatus,
+    summary:
+      "What the latest read of a location says about processing one of its entities: its document's errors (an invalid version of a served entity, a Location whose target is missing), or none. State, not delta; compacted by key. Same partition count as the entity-event topic; the catalog's consumers take the same partition numbers of both.",
+    key: 'the entity ref, lowercased',
+    schema: entityStatusV1Schema,
+    producer: 'ingestion',
+    consumers: ['catalog (served as the entity\'s status.items while its owner location reports errors)'],
+  },
+  {
+    id: 'locationStatus',
+    topic: TOPICS.locationStatus,
+    summary:
+      'The status of every file Callboard reads: the commit last read, when, and per document its ref, accepted or rejected and why. Compacted by key; a tombstone once the file is not read any more.',
+    key: 'the location target (the file URL)',
+    schema: locationStatusV1Schema,
+    producer: 'ingestion',
+    consumers: ['query (read model of every replica: loaded from the beginning at start, then followed)'],
+    deadLetters: false,
   },
 ];
 

@@ -9,3 +9,4 @@ export * from './refresh-request.contract';
 export * from './topic-contracts';
 export * from './served-entity.contract';
 export * from './relation-update.contract';
+export * from './processing-status.contract';

@@ -9,6 +9,8 @@ export const TOPICS = {
   catalogChanges: 'callboard.catalog-changes.v1',
   catalogEntities: 'callboard.entities.v1',
   refreshRequests: 'callboard.refresh-requests.v1',
+  entityStatus: 'callboard.entity-status.v1',
+  locationStatus: 'callboard.location-status.v1',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

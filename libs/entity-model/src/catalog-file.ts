@@ -29,6 +29,8 @@ export interface CatalogFileDocument {
   outcome: 'accepted' | 'rejected' | 'replaced';
   replacedBy?: number;
   problem?: DocumentProblem;
+  /** `spec.owner` as written, when it is a string (valid or not), so that owners can find their files' problems. */
+  owner?: string;
 }
 
 export interface ParsedCatalogFile {
@@ -69,6 +71,11 @@ function readableRefOf(value: unknown): string | undefined {
   const namespace = metadata?.namespace ?? DEFAULT_NAMESPACE;
   if (typeof kind !== 'string' || !kind || typeof metadata?.name !== 'string' || !metadata.name || typeof namespace !== 'string') return undefined;
   return entityRefFromParts(kind, namespace, metadata.name);
+}
+
+function ownerOf(value: object): string | undefined {
+  const owner = (value as { spec?: { owner?: unknown } }).spec?.owner;
+  return typeof owner === 'string' && owner.length > 0 ? owner : undefined;
 }
 
 /** The first line of a YAML error, without the position the problem states itself. */
@@ -114,11 +121,12 @@ export async function parseCatalogFile(content: string, options: ParseCatalogFil
 
   for (const [index, document] of list.entries()) {
     const start = documentStartLine(document, lines);
+    let owner: string | undefined;
     const reject = (explanation: Explanation, message: string, at: { line?: number; ref?: string } = {}) => {
       const line = at.line ?? (explanation.path ? lineOfPath(document, lines, explanation.path).line : start);
       const problem = problemOf(index, explanation, message, { line, ref: at.ref });
       result.errors.push({ index, message, problem });
-      result.documents.push({ index, line: start, ...(at.ref ? { ref: at.ref } : {}), outcome: 'rejected', problem });
+      result.documents.push({ index, line: start, ...(at.ref ? { ref: at.ref } : {}), outcome: 'rejected', problem, ...(owner ? { owner } : {}) });
     };
 
     if (document.errors.length > 0) {
@@ -141,6 +149,7 @@ export async function parseCatalogFile(content: string, options: ParseCatalogFil
       continue;
     }
     const ref = readableRefOf(value);
+    owner = ownerOf(value);
     try {
       value = await resolvePlaceholders(value, options.readPlaceholder);
     } catch (err) {
@@ -166,7 +175,7 @@ export async function parseCatalogFile(content: string, options: ParseCatalogFil
     result.entities.delete(entityRef);
     result.entities.set(entityRef, validation.entity);
     replace(holders, entityRef, index);
-    const accepted: CatalogFileDocument = { index, line: start, ref: entityRef, outcome: 'accepted' };
+    const accepted: CatalogFileDocument = { index, line: start, ref: entityRef, outcome: 'accepted', ...(owner ? { owner } : {}) };
     result.documents.push(accepted);
     holders.set(entityRef, accepted);
   }

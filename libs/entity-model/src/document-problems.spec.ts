@@ -205,10 +205,10 @@ describe('what became of each document', () => {
     const again = valid.replace('owner: team-a', 'owner: team-b');
     const file = await parseCatalogFile(`# the shop\n${valid}---\n\n---\n${again}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: Bad Name\n---\n${valid.replace('checkout', 'cart')}`);
     expect(file.documents).toEqual([
-      { index: 0, line: 2, ref: 'component:default/checkout', outcome: 'replaced', replacedBy: 2 },
-      { index: 2, line: 13, ref: 'component:default/checkout', outcome: 'accepted' },
+      { index: 0, line: 2, ref: 'component:default/checkout', outcome: 'replaced', replacedBy: 2, owner: 'team-a' },
+      { index: 2, line: 13, ref: 'component:default/checkout', outcome: 'accepted', owner: 'team-b' },
       { index: 3, line: 22, ref: 'component:default/bad name', outcome: 'rejected', problem: expect.objectContaining({ code: 'invalid-name', line: 25 }) },
-      { index: 4, line: 27, ref: 'component:default/cart', outcome: 'accepted' },
+      { index: 4, line: 27, ref: 'component:default/cart', outcome: 'accepted', owner: 'team-a' },
     ]);
     expect(file.entities.get('component:default/checkout')?.spec?.owner).toBe('team-b');
   });

@@ -68,15 +68,29 @@ function withSafeUrlAnnotations(annotations: Record<string, string> | undefined)
  * of it does; `metadata.etag` is that hash too, unless the source entity set its own etag,
  * which Backstage keeps.
  */
-export function serveEntity(processed: Entity, uid: string, relations: Array<{ type: string; targetRef: string }>): { entity: Entity; etag: string } {
+export function serveEntity(
+  processed: Entity,
+  uid: string,
+  relations: Array<{ type: string; targetRef: string }>,
+  processingErrors: ReadonlyArray<{ name: string; message: string }> = [],
+): { entity: Entity; etag: string } {
   const annotations = withSafeUrlAnnotations(processed.metadata.annotations);
   const withoutEtag: Entity = {
     ...processed,
     metadata: { ...processed.metadata, ...(annotations ? { annotations } : {}), uid },
     relations,
+    ...(processingErrors.length > 0 ? { status: { items: processingErrors.map(processingStatusItem) } } : {}),
   };
   const etag = stableHash(withoutEtag).slice(0, 32);
   return { entity: { ...withoutEtag, metadata: { ...withoutEtag.metadata, etag: processed.metadata.etag || etag } }, etag };
+}
+
+/**
+ * A processing error as Backstage's stitching serves it in `status.items` (the entity keeps being
+ * served as last processed successfully, with the error beside it).
+ */
+export function processingStatusItem(error: { name: string; message: string }) {
+  return { type: 'backstage.io/catalog-processing', level: 'error' as const, message: `${error.name}: ${error.message}`, error: { name: error.name, message: error.message } };
 }
 
 /**

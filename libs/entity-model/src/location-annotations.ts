@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ANNOTATION_EDIT_URL,
   ANNOTATION_LOCATION,
@@ -70,4 +71,22 @@ export function annotateWithLocation(entity: Entity, location: LocationSpec, ori
       },
     },
   };
+}
+
+/**
+ * The Location entity Backstage's GitHub discovery generates for every catalog file it finds
+ * (`locationSpecToLocationEntity`): named `generated-<sha1 of type:target>`, its target the
+ * file. Every entity of the file has it as parent in its ancestry.
+ */
+export function generatedLocationEntity(location: LocationSpec): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Location',
+    metadata: { name: generatedLocationName(location), namespace: 'default' },
+    spec: { type: location.type, target: location.target },
+  };
+}
+
+export function generatedLocationName(location: LocationSpec): string {
+  return `generated-${createHash('sha1').update(`${location.type}:${location.target}`).digest('hex')}`;
 }

@@ -22,8 +22,11 @@ describe('locationTargetsInRepository', () => {
     expect(locationTargetsInRepository(entity, context).ignored).toHaveLength(4);
   });
 
-  it('follows nothing of other kinds or other location types', () => {
+  it('follows nothing of other kinds; of type: file only paths relative to the declaring file, saying why for the others', () => {
     expect(locationTargetsInRepository({ ...location({ target: './a.yaml' }), kind: 'Component' }, context).paths).toEqual([]);
-    expect(locationTargetsInRepository(location({ type: 'file', target: './a.yaml' }), context).paths).toEqual([]);
+    expect(locationTargetsInRepository(location({ type: 'file', target: './a.yaml' }), context)).toEqual({ paths: ['catalog/a.yaml'], ignored: [] });
+    const { ignored } = locationTargetsInRepository(location({ type: 'file', target: '/etc/catalog.yaml' }), context);
+    expect(ignored).toEqual([{ target: '/etc/catalog.yaml', reason: expect.stringContaining('relative to this file') }]);
+    expect(locationTargetsInRepository(location({ type: 'gitlab-discovery', target: 'https://x' }), context).ignored).toHaveLength(1);
   });
 });

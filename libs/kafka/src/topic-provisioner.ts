@@ -38,10 +38,13 @@ const TOPIC_CONFIG: Record<TopicName, Record<string, string>> = {
   },
   // A refresh is worth doing soon after it was asked for, or not at all.
   [TOPICS.refreshRequests]: { 'cleanup.policy': 'delete', 'retention.ms': String(DAY_MS) },
+  // State per entity ref and per file: the latest record is the status, so compacted, like the served table.
+  [TOPICS.entityStatus]: { 'cleanup.policy': 'compact', 'delete.retention.ms': String(DAY_MS), ...MAX_MESSAGE_BYTES },
+  [TOPICS.locationStatus]: { 'cleanup.policy': 'compact', 'delete.retention.ms': String(DAY_MS), ...MAX_MESSAGE_BYTES },
 };
 const DEAD_LETTER_CONFIG = { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS), ...MAX_MESSAGE_BYTES };
 // Read whole by every replica, so nothing is ever parked from it.
-const WITHOUT_DEAD_LETTERS = new Set<TopicName>([TOPICS.catalogEntities]);
+const WITHOUT_DEAD_LETTERS = new Set<TopicName>([TOPICS.catalogEntities, TOPICS.locationStatus]);
 
 /** The topics (and their dead-letter companions) a service uses, as it creates them. */
 export function topicSpecsFor(settings: KafkaSettings, topics: readonly TopicName[]): TopicSpec[] {

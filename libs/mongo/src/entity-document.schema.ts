@@ -84,6 +84,10 @@ export class EntityDocument {
   @Prop({ type: String, default: '' })
   lastWrite!: string;
 
+  /** Processing errors reported per location (callboard.entity-status.v1), as JSON text (messages may hold any key); '' when none. */
+  @Prop({ type: String, default: '' })
+  problemsJson!: string;
+
   updatedAt?: Date;
 }
 

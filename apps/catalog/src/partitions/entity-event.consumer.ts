@@ -7,8 +7,8 @@ import { CATALOG_TOPICS, CatalogTopics } from '../publishing/catalog-topics';
 import { PartitionBatchProcessor } from './partition-batch.processor';
 
 /**
- * The catalog's consumer group: the entity-event topic and the catalog's own relations topic,
- * co-partitioned, so the member owning partition n of one owns partition n of the other and is
+ * The catalog's consumer group: the entity-event topic, the entity-status topic and the
+ * catalog's own relations topic, co-partitioned, so the member owning partition n of one owns partition n of the other and is
  * the one writer of every document of the refs keyed there.
  */
 @Injectable()
@@ -35,6 +35,11 @@ export class EntityEventConsumer implements OnApplicationBootstrap {
       if (partitions !== undefined && existing !== undefined && existing !== partitions) {
         throw new Error(`${this.topics.relations} has ${existing} partitions and ${this.topics.entityEvents} ${partitions}: they must be equal (delete the relations topic; the catalog recreates it)`);
       }
+      // Ingestion creates the status topic beside the entity-event topic, with the same count; one made otherwise would break the one-writer rule.
+      const status = await partitionCountOf(admin, this.topics.entityStatus);
+      if (partitions !== undefined && status !== undefined && status !== partitions) {
+        throw new Error(`${this.topics.entityStatus} has ${status} partitions and ${this.topics.entityEvents} ${partitions}: they must be equal (recreate ${this.topics.entityStatus} with ${partitions} partitions and resync)`);
+      }
     } finally {
       await admin.disconnect();
     }
@@ -45,10 +50,10 @@ export class EntityEventConsumer implements OnApplicationBootstrap {
     const server: KafkaBatchServer = new KafkaBatchServer(this.config, {
       groupId: this.config.CATALOG_CONSUMER_GROUP,
       clientIdSuffix: 'catalog-consumer',
-      topics: [this.topics.entityEvents, this.topics.relations],
+      topics: [this.topics.entityEvents, this.topics.entityStatus, this.topics.relations],
       partitionAssigner: CoPartitionedAssigner,
-      // Both topics of a partition number share a lock, so this is how many partition numbers run at once.
-      partitionsConsumedConcurrently: 2 * this.config.CATALOG_PARTITIONS_CONCURRENTLY,
+      // The topics of a partition number share a lock, so this is how many partition numbers run at once.
+      partitionsConsumedConcurrently: 3 * this.config.CATALOG_PARTITIONS_CONCURRENTLY,
       maxBytesPerPartition: this.config.CATALOG_MAX_BATCH_BYTES,
       maxBatchMessages: this.config.CATALOG_MAX_BATCH_MESSAGES,
       handleBatch: async (batch, context) => {
@@ -64,7 +69,7 @@ export class EntityEventConsumer implements OnApplicationBootstrap {
     const admin = this.kafka.admin();
     await whileClusterSettles(() => admin.connect());
     try {
-      const fetched = await whileClusterSettles(() => admin.fetchOffsets({ groupId, topics: [this.topics.entityEvents, this.topics.relations] }));
+      const fetched = await whileClusterSettles(() => admin.fetchOffsets({ groupId, topics: [this.topics.entityEvents, this.topics.entityStatus, this.topics.relations] }));
       return fetched.flatMap(({ topic, partitions }) => partitions.map(({ partition, offset }) => ({ topic, partition, offset })));
     } finally {
       await admin.disconnect();

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Mutex } from 'async-mutex';
 import { randomBytes } from 'node:crypto';
-import { decodeContract, EntityEventV1, entityEventV1Schema, RelationUpdateV1, relationUpdateV1Schema } from '@callboard/contracts';
+import { decodeContract, EntityEventV1, entityEventV1Schema, EntityStatusV1, entityStatusV1Schema, RelationUpdateV1, relationUpdateV1Schema } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
 import { BatchContext, deadLetterRecord, OutgoingRecord, PartitionBatch, RawMessage } from '@callboard/kafka';
 import type { CatalogConfig } from '../catalog.config';
 import { CommittedOffsets } from '../pending-work/committed-offsets';
 import { OutboxRecovery } from '../pending-work/outbox-recovery';
 import { EntityEventProcessor, ProjectionOutcome } from '../processing/entity-event.processor';
+import { applyEntityStatus } from '../processing/entity-status.processor';
 import { applyRelationUpdates } from '../processing/relation-update.processor';
 import { buildChangeEvent, ChangeCause } from '../publishing/change-event.factory';
 import { CatalogOutputPublisher, RecordPublication } from '../publishing/catalog-output.publisher';
@@ -30,6 +31,7 @@ const READ_FIRST_LIMIT = 32;
 interface RefWork {
   entityEvents: Array<{ event: EntityEventV1; key: string | null; message: RawMessage }>;
   relationUpdates: RelationUpdateV1[];
+  statuses: EntityStatusV1[];
 }
 
 interface RefResult {
@@ -171,13 +173,21 @@ export class PartitionBatchProcessor {
     const deadLetters: OutgoingRecord[] = [];
     const forRef = (ref: string) => {
       let entry = work.get(ref);
-      if (!entry) work.set(ref, (entry = { entityEvents: [], relationUpdates: [] }));
+      if (!entry) work.set(ref, (entry = { entityEvents: [], relationUpdates: [], statuses: [] }));
       return entry;
     };
     const isRelations = batch.topic === this.topics.relations;
-    const deadLetterTopic = isRelations ? this.topics.relationsDeadLetters : this.topics.entityEventsDeadLetters;
+    const isStatus = batch.topic === this.topics.entityStatus;
+    const deadLetterTopic = isRelations ? this.topics.relationsDeadLetters : isStatus ? this.topics.entityStatusDeadLetters : this.topics.entityEventsDeadLetters;
     for (const message of batch.messages) {
-      if (isRelations) {
+      if (isStatus) {
+        // A tombstone of the compacted topic: nothing to apply (a status is cleared by an empty list).
+        if (message.value === null) continue;
+        const decoded = decodeContract(entityStatusV1Schema, message.value);
+        if (!decoded.ok) deadLetters.push(deadLetterRecord(deadLetterTopic, { reason: `contract violation: ${decoded.error}`, stage: 'catalog.entity-status', original: describe(message) }));
+        else if (decoded.value.entityRef !== message.key) deadLetters.push(deadLetterRecord(deadLetterTopic, { reason: `message key ${JSON.stringify(message.key)} does not match the status's entityRef ${decoded.value.entityRef}`, stage: 'catalog.entity-status', original: describe(message) }));
+        else forRef(decoded.value.entityRef).statuses.push(decoded.value);
+      } else if (isRelations) {
         const decoded = decodeContract(relationUpdateV1Schema, message.value);
         if (!decoded.ok) deadLetters.push(deadLetterRecord(deadLetterTopic, { reason: `contract violation: ${decoded.error}`, stage: 'catalog.relations', original: describe(message) }));
         else if (decoded.value.subject !== message.key) deadLetters.push(deadLetterRecord(deadLetterTopic, { reason: `message key ${JSON.stringify(message.key)} does not match the update's subject ${decoded.value.subject}`, stage: 'catalog.relations', original: describe(message) }));
@@ -302,6 +312,13 @@ export class PartitionBatchProcessor {
         after = processed.record;
         const { deliveryId, repository, commitSha, path } = processed.cause;
         cause = { entityRef: ref, deliveryId, repository, commitSha, path };
+      }
+    }
+    if (work.statuses.length > 0) {
+      const applied = applyEntityStatus(after, work.statuses);
+      if (applied.changed && applied.cause) {
+        after = applied.record;
+        cause = applied.cause;
       }
     }
     if (work.relationUpdates.length > 0) {

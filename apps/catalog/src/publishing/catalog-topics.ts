@@ -8,6 +8,8 @@ export interface CatalogTopics {
   entityEventsDeadLetters: string;
   relations: string;
   relationsDeadLetters: string;
+  entityStatus: string;
+  entityStatusDeadLetters: string;
   changes: string;
   entities: string;
 }
@@ -19,6 +21,8 @@ export function catalogTopics(config: CatalogConfig): CatalogTopics {
     entityEventsDeadLetters: topicName(config, deadLetterTopicOf(TOPICS.entityEvents)),
     relations,
     relationsDeadLetters: deadLetterTopicOf(relations),
+    entityStatus: topicName(config, TOPICS.entityStatus),
+    entityStatusDeadLetters: topicName(config, deadLetterTopicOf(TOPICS.entityStatus)),
     changes: topicName(config, TOPICS.catalogChanges),
     entities: topicName(config, TOPICS.catalogEntities),
   };

@@ -70,6 +70,9 @@ export async function rebuildProjection(options: { force?: boolean; timeoutMs?: 
 
     // Replay what the topic holds now; later events reach the live consumer as usual.
     const entityEnds = await endOffsets(admin, entityTopic);
+    // Processing errors are part of the served entities: the status topic is replayed too.
+    const statusTopic = topicName(config, TOPICS.entityStatus);
+    const statusEnds = (await admin.listTopics()).includes(statusTopic) ? await endOffsets(admin, statusTopic) : new Map<number, bigint>();
     const offsetsReplayed = Number([...entityEnds.values()].reduce((a, b) => a + b, 0n));
     logger.log(`replaying ${entityTopic} (${offsetsReplayed} offsets) into ${REBUILT_COLLECTION}${suffix}`);
 
@@ -89,7 +92,10 @@ export async function rebuildProjection(options: { force?: boolean; timeoutMs?: 
       for (let settled = 0; settled < 2; ) {
         if (Date.now() > deadline) throw new Error(`rebuild did not catch up within ${options.timeoutMs ?? 30 * 60 * 1000} ms`);
         await sleep(300);
-        const waiting = (await behind(admin, prefixedRebuildGroup, entityTopic, entityEnds)) + (await behind(admin, prefixedRebuildGroup, rebuildRelations, await endOffsets(admin, rebuildRelations)));
+        const waiting =
+          (await behind(admin, prefixedRebuildGroup, entityTopic, entityEnds)) +
+          (statusEnds.size > 0 ? await behind(admin, prefixedRebuildGroup, statusTopic, statusEnds) : 0) +
+          (await behind(admin, prefixedRebuildGroup, rebuildRelations, await endOffsets(admin, rebuildRelations)));
         settled = waiting === 0 ? settled + 1 : 0;
       }
     } finally {

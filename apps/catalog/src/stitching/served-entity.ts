@@ -21,7 +21,9 @@ export function servedOf(record: EntityRecord): Served | null {
   if (record.status !== 'live' || !record.processed) return null;
   const known = stitched.get(record);
   if (known !== undefined) return known;
-  const served = serveEntity(record.processed, record.uid, stitchRelations(record.ref, rowsWithSource(record)));
+  // Only the owner's errors: a contender's broken document says nothing about the entity served.
+  const errors = record.problems.find((p) => p.locationKey === record.locationKey)?.errors ?? [];
+  const served = serveEntity(record.processed, record.uid, stitchRelations(record.ref, rowsWithSource(record)), errors);
   stitched.set(record, served);
   return served;
 }

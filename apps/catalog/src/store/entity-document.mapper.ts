@@ -22,6 +22,7 @@ export function toDocument(record: EntityRecord): StoredEntityDocument & { updat
     revision: record.revision,
     historySeq: record.historySeq,
     lastWrite: record.lastWrite,
+    problemsJson: record.problems.length > 0 ? JSON.stringify(record.problems) : '',
     updatedAt: new Date(),
   };
 }
@@ -42,5 +43,6 @@ export function toRecord(doc: StoredEntityDocument): EntityRecord {
     revision: doc.revision,
     historySeq: doc.historySeq ?? 0,
     lastWrite: doc.lastWrite ?? '',
+    problems: doc.problemsJson ? (JSON.parse(doc.problemsJson) as EntityRecord['problems']) : [],
   };
 }

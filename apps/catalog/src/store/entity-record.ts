@@ -46,6 +46,13 @@ export interface Publication {
   relationUpdates: RelationUpdateV1[];
 }
 
+/** What a location's latest read reported about processing the entity (callboard.entity-status.v1). */
+export interface LocationProblems {
+  locationKey: string;
+  sourceVersion: number;
+  errors: Array<{ name: string; message: string }>;
+}
+
 /** Everything the catalog keeps about one entity ref. */
 export interface EntityRecord {
   ref: string;
@@ -68,6 +75,8 @@ export interface EntityRecord {
   historySeq: number;
   /** Which write wrote it last ('' before its first): what the batch outbox names. */
   lastWrite: string;
+  /** Processing errors per reporting location; the owner's are served as `status.items`. */
+  problems: LocationProblems[];
 }
 
 /** A ref the catalog has no record of yet. */
@@ -87,5 +96,6 @@ export function unknownRecord(ref: string): EntityRecord {
     revision: 0,
     historySeq: 0,
     lastWrite: '',
+    problems: [],
   };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopicOf, EntityEventV1, entityEventV1Schema, TOPICS } from '@callboard/contracts';
+import { deadLetterTopicOf, EntityEventV1, entityEventV1Schema, EntityStatusV1, entityStatusV1Schema, LocationStatusV1, locationStatusV1Schema, ProcessingErrorV1, TOPICS } from '@callboard/contracts';
 import { APP_CONFIG } from '@callboard/config';
 import type { Entity, LocationSpec } from '@callboard/entity-model';
 import { deadLetterRecord, EventPublisher, OutgoingRecord, topicName } from '@callboard/kafka';
@@ -29,6 +29,29 @@ export interface RejectedInput {
   details: Record<string, unknown>;
 }
 
+/** What a read says about processing one entity of a file: its document's errors, none to clear earlier ones. */
+export interface PlannedEntityStatus {
+  ref: string;
+  location: LocationSpec;
+  path: string;
+  commitSha: string;
+  sourceVersion: number;
+  errors: ProcessingErrorV1[];
+}
+
+/** A file's status as just read, or null once the file is not read any more (a tombstone). */
+export interface PlannedLocationStatus {
+  target: string;
+  status: Omit<LocationStatusV1, 'schemaVersion' | 'readAt' | 'deliveryId'> | null;
+}
+
+export interface ProcessingStatus {
+  entities: readonly PlannedEntityStatus[];
+  locations: readonly PlannedLocationStatus[];
+}
+
+const NO_STATUS: ProcessingStatus = { entities: [], locations: [] };
+
 /**
  * The one way ingestion tells the catalog what sources declare: builds entity-event envelopes
  * (id, version, time, source), keys them by entity ref, and sends them — with the dead letters
@@ -39,6 +62,8 @@ export class EntityEventGateway {
   private readonly logger = new Logger(EntityEventGateway.name);
   private readonly topic: string;
   private readonly deadLetterTopic: string;
+  private readonly entityStatusTopic: string;
+  private readonly locationStatusTopic: string;
 
   constructor(
     private readonly publisher: EventPublisher,
@@ -46,10 +71,13 @@ export class EntityEventGateway {
   ) {
     this.topic = topicName(config, TOPICS.entityEvents);
     this.deadLetterTopic = topicName(config, deadLetterTopicOf(TOPICS.entityEvents));
+    this.entityStatusTopic = topicName(config, TOPICS.entityStatus);
+    this.locationStatusTopic = topicName(config, TOPICS.locationStatus);
   }
 
-  async publish(events: readonly PlannedEntityEvent[], attribution: EventAttribution, rejected: readonly RejectedInput[] = []): Promise<void> {
-    if (events.length === 0 && rejected.length === 0) return;
+  /** Sends the events, the dead letters and the processing status of one read together (acks=all). */
+  async publish(events: readonly PlannedEntityEvent[], attribution: EventAttribution, rejected: readonly RejectedInput[] = [], status: ProcessingStatus = NO_STATUS): Promise<void> {
+    if (events.length === 0 && rejected.length === 0 && status.entities.length === 0 && status.locations.length === 0) return;
     const emittedAt = new Date().toISOString();
     const records: OutgoingRecord[] = events.map((planned) => {
       const event = this.envelope(planned, attribution, emittedAt);
@@ -58,6 +86,26 @@ export class EntityEventGateway {
     for (const input of rejected) {
       this.logger.warn({ msg: 'dead-lettered', reason: input.reason, stage: input.stage, deliveryId: attribution.deliveryId });
       records.push(deadLetterRecord(this.deadLetterTopic, { reason: input.reason, stage: input.stage, deliveryId: attribution.deliveryId, original: { topic: this.topic, key: input.key, value: null }, details: input.details }));
+    }
+    for (const planned of status.entities) {
+      const value: EntityStatusV1 = {
+        schemaVersion: 1,
+        entityRef: planned.ref,
+        location: planned.location,
+        sourceVersion: planned.sourceVersion,
+        errors: planned.errors,
+        source: { deliveryId: attribution.deliveryId, repository: attribution.repository, commitSha: planned.commitSha, path: planned.path },
+        emittedAt,
+      };
+      records.push({ topic: this.entityStatusTopic, schema: entityStatusV1Schema, key: planned.ref, value, headers: { 'x-github-delivery': attribution.deliveryId } });
+    }
+    for (const planned of status.locations) {
+      if (planned.status === null) {
+        records.push({ topic: this.locationStatusTopic, key: planned.target, value: null });
+        continue;
+      }
+      const value: LocationStatusV1 = { schemaVersion: 1, ...planned.status, readAt: emittedAt, deliveryId: attribution.deliveryId };
+      records.push({ topic: this.locationStatusTopic, schema: locationStatusV1Schema, key: planned.target, value });
     }
     await this.publisher.publishAll(records);
   }

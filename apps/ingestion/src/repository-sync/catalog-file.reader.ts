@@ -3,7 +3,10 @@ import { parseCatalogFile, ParsedCatalogFile, PlaceholderReader, resolveRelative
 import type { GithubRepositoryRef } from '../github/github-client.factory';
 import { GithubContentsRepository } from '../github/github-contents.repository';
 
-const EMPTY_FILE: ParsedCatalogFile = { entities: new Map(), errors: [] };
+const EMPTY_FILE: ParsedCatalogFile = { entities: new Map(), errors: [], documents: [] };
+
+/** A file as read at a commit; `missing`: GitHub has no such file there (it then declares nothing). */
+export type ReadCatalogFile = ParsedCatalogFile & { missing: boolean };
 
 /** Reads catalog files from GitHub and parses them, `$text`/`$json`/`$yaml` placeholders included. */
 @Injectable()
@@ -12,9 +15,14 @@ export class CatalogFileReader {
 
   constructor(private readonly contents: GithubContentsRepository) {}
 
-  /** The file at a commit, placeholders resolved from the same repository; a missing file declares nothing. */
-  read(repository: GithubRepositoryRef, htmlUrl: string, path: string, ref: string): Promise<ParsedCatalogFile> {
-    return this.parseFileAt(repository, path, ref, (target) => this.readPlaceholder(repository, path, ref, htmlUrl, target));
+  /**
+   * The file at a commit, placeholders resolved from the same repository. A missing file
+   * declares nothing; whether that is an error (a Location's target) is the caller's to say.
+   */
+  async read(repository: GithubRepositoryRef, htmlUrl: string, path: string, ref: string): Promise<ReadCatalogFile> {
+    const content = await this.contents.readFile(repository, path, ref);
+    if (content === null) return { ...EMPTY_FILE, missing: true };
+    return { ...(await parseCatalogFile(content, { readPlaceholder: (target) => this.readPlaceholder(repository, path, ref, htmlUrl, target), path })), missing: false };
   }
 
   /**

@@ -24,6 +24,7 @@ function toRecord(doc: Lean): RepositoryRecord {
       target: f.target,
       refs: [...f.refs],
       ...(f.hashes && f.hashes.length === f.refs.length ? { hashes: [...f.hashes] } : {}),
+      ...(f.problemRefs && f.problemRefs.length > 0 ? { problemRefs: [...f.problemRefs] } : {}),
       commitSha: f.commitSha,
       sourceVersion: f.sourceVersion,
     })),

@@ -7,6 +7,7 @@ export class RecordedFileDocument {
   @Prop({ type: String, required: true }) target!: string;
   @Prop({ type: [String], default: [] }) refs!: string[];
   @Prop({ type: [String], default: undefined }) hashes?: string[];
+  @Prop({ type: [String], default: undefined }) problemRefs?: string[];
   @Prop({ type: String, required: true }) commitSha!: string;
   @Prop({ type: Number, required: true }) sourceVersion!: number;
 }

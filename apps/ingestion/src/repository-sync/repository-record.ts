@@ -23,6 +23,8 @@ export interface RecordedFile {
   refs: string[];
   /** For each ref (same order), the hash of what was published for it; absent in records from before hashes. */
   hashes?: string[];
+  /** Refs whose processing errors the last read published (callboard.entity-status.v1): a later read clears those it no longer finds. */
+  problemRefs?: string[];
   commitSha: string;
   /** The sourceVersion its events carried; an older sync of the file changes nothing. */
   sourceVersion: number;

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@callboard/config';
-import { CatalogFileDocumentError, Entity, githubFileLocation, LocationSpec, locationTargetsInRepository, stableHash } from '@callboard/entity-model';
-import { EntityEventGateway, PlannedEntityEvent, RejectedInput } from '../entity-events/entity-event.gateway';
+import { CatalogFileDocumentError, Entity, entityRefOf, generatedLocationEntity, githubFileLocation, LocationSpec, locationTargetsInRepository, stableHash } from '@callboard/entity-model';
+import { EntityEventGateway, PlannedEntityEvent, PlannedEntityStatus, PlannedLocationStatus, ProcessingStatus, RejectedInput } from '../entity-events/entity-event.gateway';
 import type { GithubRepositoryRef } from '../github/github-client.factory';
 import { GithubRepositoriesRepository } from '../github/github-repositories.repository';
 import type { IngestionConfig } from '../ingestion.config';
-import { CatalogFileReader } from './catalog-file.reader';
+import { CatalogFileReader, ReadCatalogFile } from './catalog-file.reader';
+import { FileStatus } from './file-status';
 import { catalogPathMatcher, CatalogPathMatcher } from './catalog-paths';
 import { KeyedLock } from './keyed-lock';
 import { RecordChangedError, RepositoryCatalogRepository } from './repository-catalog.repository';
@@ -145,7 +146,7 @@ export class RepositorySync {
     const events = record.files.flatMap((file) =>
       file.refs.map((ref): PlannedEntityEvent => ({ type: 'removal', ref, location: { type: 'url', target: file.target }, path: file.path, commitSha: file.commitSha, sourceVersion: file.sourceVersion })),
     );
-    await this.events.publish(events, { deliveryId, repository: record.fullName, repositoryId: record.id, commitSha: record.files[0].commitSha, sourceVersion: record.versionFloor });
+    await this.events.publish(events, { deliveryId, repository: record.fullName, repositoryId: record.id, commitSha: record.files[0].commitSha, sourceVersion: record.versionFloor }, [], goneStatus(record.files));
     // Kept without files rather than deleted: a read after this (unarchived, added back) must outrank these removals.
     await this.records.write(record, [], newestPublishedVersion(record), record.revision);
     this.logger.log({ msg: 'repository left the catalog', deliveryId, repository: record.fullName, reason, removals: events.length });
@@ -181,6 +182,7 @@ export class RepositorySync {
     const attribution = { deliveryId, repository: repository.fullName, repositoryId: repository.id, commitSha: head.sha, sourceVersion: head.sourceVersion };
 
     const plan = planSync({ recorded: inScope, read: read.map((r) => r.file), head, publishUnchanged: request.describesBranchNow === true });
+    const status = processingStatus(repository, head, inScope, read, plan.final.remove);
     if (plan.pending.length > 0 || plan.final.remove.length > 0 || record) {
       let revision = record?.revision ?? null;
       const versionFloor = newestPublishedVersion(record, plan.final.put);
@@ -192,10 +194,10 @@ export class RepositorySync {
       const newRefs = record !== null && plan.pending.some((p) => p.refs.some((ref) => !recordedRefs.get(p.path)?.has(ref)));
       const needsPending = plan.removals.length > 0 || newRefs;
       if (needsPending) revision = await this.records.write(repository, merge(recordedFiles, plan.pending, []), versionFloor, revision);
-      await this.events.publish(eventsOf(plan), attribution, rejected);
+      await this.events.publish(eventsOf(plan), attribution, rejected, status);
       await this.records.write(repository, merge(recordedFiles, plan.final.put, plan.final.remove), versionFloor, revision);
-    } else if (rejected.length > 0) {
-      await this.events.publish([], attribution, rejected);
+    } else if (rejected.length > 0 || status.locations.length > 0) {
+      await this.events.publish([], attribution, rejected, status);
     }
     outcome.upserts = plan.upserts.length;
     outcome.removals = plan.removals.length;
@@ -203,7 +205,11 @@ export class RepositorySync {
     return outcome;
   }
 
-  /** Reads the catalog files, then every file their Location entities name in the repository. */
+  /**
+   * Reads the catalog files, then every file their Location entities name in the repository.
+   * A Location whose target file does not exist is rejected (Backstage: NotFoundError) and a
+   * target that is not followed is reported, both in the declaring file's status.
+   */
   private async readFrom(
     repository: RepositoryIdentity,
     sha: string,
@@ -211,11 +217,13 @@ export class RepositorySync {
     previousCommit: string | undefined,
     knownAtPrevious: ReadonlySet<string>,
     deliveryId: string,
-  ): Promise<Array<{ file: ReadFile; errors: CatalogFileDocumentError[] }>> {
+  ): Promise<FileRead[]> {
     const github = refOf(repository);
     const locationOf = (path: string): LocationSpec => githubFileLocation(repository.htmlUrl, repository.defaultBranch, path);
     const seen = new Set(roots);
-    const out: Array<{ file: ReadFile; errors: CatalogFileDocumentError[] }> = [];
+    const out: FileRead[] = [];
+    // Which file's Location (by ref) led to each target read after the catalog files.
+    const declaredBy = new Map<string, { read: FileRead; ref: string; target: string }>();
     let frontier = roots.map((path) => ({ path, originPath: path }));
     for (let depth = 0; frontier.length > 0; depth += 1) {
       const next: typeof frontier = [];
@@ -234,43 +242,57 @@ export class RepositorySync {
       );
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
-      for (const { path, originPath, parsed, previousRefs } of settled.map((r) => (r as PromiseFulfilledResult<{ path: string; originPath: string; parsed: Awaited<ReturnType<CatalogFileReader['read']>>; previousRefs: string[] | undefined }>).value)) {
+      for (const { path, originPath, parsed, previousRefs } of settled.map((r) => (r as PromiseFulfilledResult<{ path: string; originPath: string; parsed: ReadCatalogFile; previousRefs: string[] | undefined }>).value)) {
         const location = locationOf(path);
         const originLocation = locationOf(originPath);
-        out.push({
+        // A catalog file is a location of its own, as Backstage's discovery registers it: its generated Location entity is part of what it declares.
+        const entities = path === originPath && !parsed.missing ? withGeneratedLocation(parsed.entities, location) : parsed.entities;
+        const entry: FileRead = {
           file: {
             path,
             originPath,
             location,
             originLocation,
-            entities: parsed.entities,
-            hashes: publishedHashes(parsed.entities, location, originLocation),
+            entities,
+            hashes: publishedHashes(entities, location, originLocation),
             invalid: parsed.errors.length > 0,
             ...(previousRefs ? { previousRefs } : {}),
           },
           errors: parsed.errors,
-        });
-        for (const entity of parsed.entities.values()) {
+          missing: parsed.missing,
+          status: new FileStatus(parsed),
+        };
+        out.push(entry);
+        const declarer = declaredBy.get(path);
+        if (parsed.missing && declarer) declarer.read.status.targetNotFound(declarer.ref, declarer.target);
+        for (const [ref, entity] of parsed.entities) {
           const targets = locationTargetsInRepository(entity, { repositoryHtmlUrl: repository.htmlUrl, defaultBranch: repository.defaultBranch, catalogPath: path });
-          if (targets.ignored.length > 0) this.logger.debug({ msg: 'location targets outside the repository are not followed', deliveryId, repository: repository.fullName, path, targets: targets.ignored });
+          for (const { target, reason } of targets.ignored) entry.status.targetNotFollowed(ref, target, reason);
+          if (targets.ignored.length > 0) this.logger.debug({ msg: 'location targets not followed', deliveryId, repository: repository.fullName, path, targets: targets.ignored });
           for (const target of targets.paths) {
             // A catalog file is read in its own right; anything else once, from the first file that named it.
             if (seen.has(target) || this.isCatalogPath(target)) continue;
             if (depth + 1 >= MAX_LOCATION_DEPTH) {
+              entry.status.targetNotFollowed(ref, target, `Location chains are followed ${MAX_LOCATION_DEPTH} files deep`);
               this.logger.warn({ msg: 'location chain too deep; target not followed', deliveryId, repository: repository.fullName, path, target });
               continue;
             }
             seen.add(target);
+            declaredBy.set(target, { read: entry, ref, target });
             next.push({ path: target, originPath });
           }
         }
       }
       frontier = next;
     }
+    for (const entry of out) {
+      withoutRejectedLater(entry);
+      entry.file = { ...entry.file, problemRefs: [...entry.status.problems().keys()] };
+    }
     return out;
   }
 
-  private rejectedDocuments(repository: RepositoryIdentity, read: { file: ReadFile; errors: CatalogFileDocumentError[] }, sha: string): RejectedInput[] {
+  private rejectedDocuments(repository: RepositoryIdentity, read: FileRead, sha: string): RejectedInput[] {
     return read.errors.map((error) => ({
       reason: `${repository.fullName}/${read.file.path}: ${error.problem.message}`,
       stage: 'ingestion.catalog-file',
@@ -285,6 +307,90 @@ export class RepositorySync {
       },
     }));
   }
+}
+
+/** A file as read, with what became of each of its documents. */
+interface FileRead {
+  file: ReadFile;
+  errors: CatalogFileDocumentError[];
+  /** GitHub has no such file at the commit. */
+  missing: boolean;
+  status: FileStatus;
+}
+
+/**
+ * Leaves out of a file's entities those rejected after parsing (a Location whose target is
+ * missing): not published, and, as for any invalid document, nothing of the file removed, so an
+ * earlier version of the entity keeps being served (with the error in its status).
+ */
+function withoutRejectedLater(entry: FileRead): void {
+  const rejected = entry.status.rejectedAfterParse;
+  if (rejected.size === 0) return;
+  const entities = new Map([...entry.file.entities].filter(([ref]) => !rejected.has(ref)));
+  const hashes = new Map([...(entry.file.hashes ?? [])].filter(([ref]) => !rejected.has(ref)));
+  entry.file = { ...entry.file, entities, hashes, invalid: true };
+}
+
+/**
+ * The processing status a sync publishes: every file read gets its status (a missing one a
+ * tombstone), every ref whose document was rejected its errors, every ref whose errors an
+ * earlier read published and this one no longer finds (or whose file is gone) an empty list.
+ * Files whose record is newer than this read are left alone, as their entity events are.
+ */
+function processingStatus(
+  repository: RepositoryIdentity,
+  head: { sha: string; sourceVersion: number },
+  recorded: readonly RecordedFile[],
+  read: readonly FileRead[],
+  gone: readonly string[],
+): ProcessingStatus {
+  const recordedByPath = new Map(recorded.map((f) => [f.path, f]));
+  const entities: PlannedEntityStatus[] = [];
+  const locations: PlannedLocationStatus[] = [];
+  for (const entry of read) {
+    const { file } = entry;
+    const before = recordedByPath.get(file.path);
+    if (before && before.sourceVersion > head.sourceVersion) continue;
+    const problems = entry.status.problems();
+    const status = (ref: string, errors: PlannedEntityStatus['errors']): PlannedEntityStatus => ({ ref, location: file.location, path: file.path, commitSha: head.sha, sourceVersion: head.sourceVersion, errors });
+    for (const [ref, errors] of problems) entities.push(status(ref, errors));
+    for (const ref of before?.problemRefs ?? []) if (!problems.has(ref)) entities.push(status(ref, []));
+    if (entry.missing) {
+      locations.push({ target: file.location.target, status: null });
+      continue;
+    }
+    locations.push({
+      target: file.location.target,
+      status: {
+        location: file.location,
+        originLocation: file.originLocation,
+        repository: { fullName: repository.fullName, owner: repository.owner, id: repository.id },
+        path: file.path,
+        commitSha: head.sha,
+        documents: entry.status.list(),
+      },
+    });
+  }
+  const gonePaths = new Set(gone);
+  const goneFiles = recorded.filter((f) => gonePaths.has(f.path) && f.sourceVersion <= head.sourceVersion);
+  const cleared = goneStatus(goneFiles, head);
+  return { entities: [...entities, ...cleared.entities], locations: [...locations, ...cleared.locations] };
+}
+
+/** The status of files not read any more: their locations' tombstones, and their entities' errors cleared. */
+function goneStatus(files: readonly RecordedFile[], head?: { sha: string; sourceVersion: number }): ProcessingStatus {
+  return {
+    entities: files.flatMap((f) =>
+      (f.problemRefs ?? []).map((ref) => ({ ref, location: { type: 'url' as const, target: f.target }, path: f.path, commitSha: head?.sha ?? f.commitSha, sourceVersion: head?.sourceVersion ?? f.sourceVersion, errors: [] })),
+    ),
+    locations: files.map((f) => ({ target: f.target, status: null })),
+  };
+}
+
+function withGeneratedLocation(entities: ReadonlyMap<string, Entity>, location: LocationSpec): Map<string, Entity> {
+  const generated = generatedLocationEntity(location);
+  const ref = entityRefOf(generated);
+  return new Map([[ref, generated], ...[...entities].filter(([other]) => other !== ref)]);
 }
 
 /** What each entity would be published as, hashed: an unchanged entity is not published again by a push. */

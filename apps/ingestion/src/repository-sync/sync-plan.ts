@@ -14,6 +14,8 @@ export interface ReadFile {
   previousRefs?: readonly string[];
   /** A hash of what each entity is published as (entity and locations): an equal recorded one means unchanged. */
   hashes?: ReadonlyMap<string, string>;
+  /** Refs whose documents the read rejected (their processing errors are published). */
+  problemRefs?: readonly string[];
 }
 
 export interface PlannedRemoval {
@@ -107,13 +109,16 @@ export function planSync(input: SyncInput): SyncPlan {
       target: file.location.target,
       refs: kept,
       ...(file.hashes ? { hashes } : {}),
+      ...(file.problemRefs && file.problemRefs.length > 0 ? { problemRefs: [...file.problemRefs].sort() } : {}),
       commitSha: head.sha,
       sourceVersion: head.sourceVersion,
     };
     plan.final.put.push(entry);
-    const { hashes: _hashes, ...withoutHashes } = entry;
+    const { hashes: _hashes, problemRefs: _problemRefs, ...withoutHashes } = entry;
+    const problemRefs = [...new Set([...(recorded?.problemRefs ?? []), ...(file.problemRefs ?? [])])].sort();
     // Until published, nothing is known to be in the catalog as hashed: no hashes, so a retry publishes everything again.
-    plan.pending.push({ ...withoutHashes, target: owner.target, refs: [...new Set([...(recorded?.refs ?? []), ...declared])].sort(), sourceVersion: recorded?.sourceVersion ?? head.sourceVersion });
+    // Problems both recorded and new: a retry after a crash still clears what this read no longer finds.
+    plan.pending.push({ ...withoutHashes, ...(problemRefs.length > 0 ? { problemRefs } : {}), target: owner.target, refs: [...new Set([...(recorded?.refs ?? []), ...declared])].sort(), sourceVersion: recorded?.sourceVersion ?? head.sourceVersion });
   }
 
   for (const gone of recordedByPath.values()) {

@@ -18,7 +18,17 @@ export class EntityConflictsReadRepository {
   constructor(@InjectModel(EntityConflictDocument.name) private readonly conflicts: Model<EntityConflictDocument>) {}
 
   async list(): Promise<EntityConflictView[]> {
-    const docs = await this.conflicts.find().sort({ _id: 1 }).lean<EntityConflictDocument[]>().exec();
+    return this.read({});
+  }
+
+  /** The conflicts whose contender is one of these locations (`url:<target>`). */
+  async byContenders(locationKeys: readonly string[]): Promise<EntityConflictView[]> {
+    if (locationKeys.length === 0) return [];
+    return this.read(locationKeys.length === 1 ? { contenderLocationKey: locationKeys[0] } : { contenderLocationKey: { $in: [...locationKeys] } });
+  }
+
+  private async read(filter: Record<string, unknown>): Promise<EntityConflictView[]> {
+    const docs = await this.conflicts.find(filter).sort({ _id: 1 }).lean<EntityConflictDocument[]>().exec();
     return docs.map((d) => ({
       entityRef: d.entityRef,
       ownerLocation: d.ownerLocationKey,

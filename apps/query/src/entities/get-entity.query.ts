@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { IndexedEntity } from '@callboard/catalog-index';
-import { entityRefFromParts } from '@callboard/entity-model';
+import { IndexedEntity, originLocationOf } from '@callboard/catalog-index';
+import { Entity, entityRefFromParts, generatedLocationName } from '@callboard/entity-model';
 import { JsonBody } from '../http/json-body';
 import { CatalogReadModel } from '../read-model/catalog-read-model';
 
@@ -34,10 +34,24 @@ export class GetEntity {
    * entities come straight from repository files, not from Location entities, so an entity is
    * its own root with no parents.
    */
+  /**
+   * The entity and its parents up to the root, as Backstage lists them: an entity read from a
+   * catalog file has that file's generated Location entity as parent (which has none).
+   */
   ancestry(query: GetEntityByNameQuery): Buffer {
     const ref = entityRefFromParts(query.kind, query.namespace, query.name);
     const entity = this.readModel.index.getByRef(ref);
     if (!entity) throw new NotFoundException(`No such entity ${ref}`);
-    return new JsonBody().text(`{"rootEntityRef":${JSON.stringify(entity.ref)},"items":[{"entity":`).bytes(entity.text).text(',"parentEntityRefs":[]}]}').toBuffer();
+    const parent = this.generatedParentOf(entity);
+    const body = new JsonBody().text(`{"rootEntityRef":${JSON.stringify(entity.ref)},"items":[{"entity":`).bytes(entity.text);
+    if (!parent) return body.text(',"parentEntityRefs":[]}]}').toBuffer();
+    return body.text(`,"parentEntityRefs":[${JSON.stringify(parent.ref)}]},{"entity":`).bytes(parent.text).text(',"parentEntityRefs":[]}]}').toBuffer();
+  }
+
+  private generatedParentOf(entity: IndexedEntity): IndexedEntity | undefined {
+    const origin = originLocationOf(JSON.parse(entity.json) as Entity);
+    if (!origin || origin.type !== 'url') return undefined;
+    const parentRef = `location:default/${generatedLocationName({ type: 'url', target: origin.target })}`;
+    return parentRef === entity.ref ? undefined : this.readModel.index.getByRef(parentRef);
   }
 }

@@ -75,6 +75,64 @@ const PREDICATE_SCHEMAS: Record<string, object> = {
   },
 };
 
+const DOCUMENT_ERROR = {
+  type: 'object',
+  required: ['name', 'message'],
+  properties: { name: { type: 'string' }, message: { type: 'string' }, line: { type: 'integer', minimum: 1 }, field: { type: 'string' }, code: { type: 'string' } },
+};
+
+/** The status of a file Callboard reads (`/location-status`, `/locations/{id}/status`). */
+const STATUS_SCHEMAS: Record<string, object> = {
+  LocationStatus: {
+    type: 'object',
+    required: ['id', 'type', 'target', 'originTarget', 'repository', 'path', 'commitSha', 'readAt', 'deliveryId', 'level', 'documents', 'conflicts'],
+    properties: {
+      id: { type: 'string', description: 'the id of the location in /locations' },
+      type: { type: 'string' },
+      target: { type: 'string', description: 'the file URL' },
+      originTarget: { type: 'string', description: 'the catalog file it was reached from (itself, unless a Location led here)' },
+      repository: { type: 'string', description: 'owner/name' },
+      path: { type: 'string' },
+      commitSha: { type: 'string', description: 'the commit last read' },
+      readAt: { type: 'string', format: 'date-time' },
+      deliveryId: { type: 'string', description: 'the delivery (or refresh:…, reconcile:…) of that read' },
+      level: { type: 'string', enum: ['ok', 'error'] },
+      documents: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['index', 'outcome', 'errors', 'served'],
+          properties: {
+            index: { type: 'integer', minimum: 0, description: 'zero-based position in the file' },
+            line: { type: 'integer', minimum: 1 },
+            entityRef: { type: 'string' },
+            outcome: { type: 'string', enum: ['accepted', 'rejected', 'replaced'] },
+            owner: { type: 'string', description: 'spec.owner as written' },
+            served: { type: 'boolean', description: 'whether this declaration is what the catalog serves' },
+            errors: { type: 'array', items: DOCUMENT_ERROR },
+          },
+        },
+      },
+      conflicts: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['entityRef', 'ownerLocation', 'firstSeenAt', 'lastSeenAt', 'deliveryId', 'commitSha'],
+          properties: {
+            entityRef: { type: 'string' },
+            ownerLocation: { type: 'string' },
+            firstSeenAt: { type: 'string', format: 'date-time' },
+            lastSeenAt: { type: 'string', format: 'date-time' },
+            deliveryId: { type: 'string' },
+            commitSha: { type: 'string' },
+          },
+        },
+      },
+    },
+  },
+};
+export const LOCATION_STATUS_REF = { $ref: '#/components/schemas/LocationStatus' };
+
 /** Where a body takes a predicate. */
 export const PREDICATE_REF = { $ref: '#/components/schemas/FilterPredicate' };
 export const LOCATION_PREDICATE_REF = { $ref: '#/components/schemas/LocationPredicate' };
@@ -126,7 +184,7 @@ export const QueryParams = {
  * the 400 that any unknown or empty query parameter gets (413 and 415 where a body is read).
  */
 export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, Error: ERROR_SCHEMA, ...(PREDICATE_SCHEMAS as Record<string, SchemaObject>) } };
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, Error: ERROR_SCHEMA, ...(PREDICATE_SCHEMAS as Record<string, SchemaObject>), ...(STATUS_SCHEMAS as Record<string, SchemaObject>) } };
   for (const [path, item] of Object.entries(document.paths)) {
     if (!path.startsWith('/api/catalog')) continue;
     for (const method of ['get', 'post', 'put', 'delete', 'patch'] as const) {
