@@ -5,6 +5,8 @@
  * Used by `npm run chaos` (long runs, figures printed) and by a jest test (a few faults, asserted
  * for correctness only).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { applyPatch, compare, deepClone, Operation } from 'fast-json-patch';
 import { sendWebhook } from '@callboard/github-stand-in';
 import { generateCatalog, Random, SyntheticEntity } from '../../tools/synthetic-catalog/src';
@@ -31,6 +33,8 @@ export interface ChaosOptions {
   convergeTimeoutMs: number;
   seed: string;
   logLevel?: string;
+  /** Where every service process's output is written at the end (all restarts of one service in one file). */
+  logDir?: string;
   log: (line: string) => void;
 }
 
@@ -102,7 +106,7 @@ function differences(truth: Map<string, SyntheticEntity>, served: Map<string, Se
     const entity = served.get(ref);
     if (!entity) lost.push(ref);
     // Each push writes a new description (the catalog normalises spec refs, so spec is no marker).
-    else if (entity.metadata.description !== item.entity.metadata.description) stale.push(ref);
+    else if (entity.metadata.description !== item.entity.metadata.description) stale.push(`${ref} (served "${entity.metadata.description}", declared "${item.entity.metadata.description}")`);
   }
   // Served but declared by no file any more: a removal that did not arrive is stale too.
   for (const ref of served.keys()) if (!truth.has(ref)) stale.push(`${ref} (removed from its file)`);
@@ -123,6 +127,7 @@ interface HistoryItem {
  */
 class Supervisor {
   readonly unplanned: ChaosReport['unplannedExits'] = [];
+  readonly outputs = new Map<ServiceName, string[]>();
   private readonly planned = new Set<ServiceName>();
   private stopping = false;
 
@@ -134,6 +139,7 @@ class Supervisor {
   watch(name: ServiceName): void {
     const service = this.pipeline.service(name);
     void service.exited.then(async (code) => {
+      this.outputs.set(name, [...(this.outputs.get(name) ?? []), `--- pid ${service.pid} exited with ${code}\n${service.output()}`]);
       if (this.stopping) return;
       if (!this.planned.delete(name)) {
         this.unplanned.push({ service: name, code });
@@ -338,6 +344,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   } finally {
     supervisor.stop();
     await pipeline.stop();
+    if (options.logDir) {
+      mkdirSync(options.logDir, { recursive: true });
+      for (const [name, outputs] of supervisor.outputs) writeFileSync(path.join(options.logDir, `${name}.log`), outputs.join('\n'));
+      log(`service logs in ${options.logDir}`);
+    }
   }
 }
 

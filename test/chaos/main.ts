@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       convergeTimeoutMs: numberArgument('converge-timeout-ms', 180_000),
       seed: stringArgument('seed', 'chaos'),
       logLevel: stringArgument('log-level', 'warn'),
+      logDir: path.join(cache, 'chaos', 'logs', new Date().toISOString().replace(/[:.]/g, '-')),
       log,
     });
   } finally {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../support/process-harness';
+import { freePort, repoRoot } from '../support/process-harness';
 import { ChaosStack } from '../chaos/chaos-stack';
 import { ChaosReport, runChaos } from '../chaos/chaos-run';
 
@@ -28,6 +28,7 @@ describe('chaos: faults during a burst of pushes', () => {
       partitions: 2,
       convergeTimeoutMs: 120_000,
       seed: 'chaos-e2e',
+      logDir: path.join(repoRoot, '.callboard', 'chaos-e2e-logs'),
       log: (line) => process.stdout.write(`[chaos] ${line}\n`),
     });
   }, 15 * 60_000);
