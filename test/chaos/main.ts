@@ -10,7 +10,7 @@
  * (180000) --seed --log-level (warn); its own engines on --kafka-port (39092)
  * --kafka-controller-port (39093) --mongodb-port (57017), or CALLBOARD_CHAOS_KAFKA_PORT,
  * CALLBOARD_CHAOS_KAFKA_CONTROLLER_PORT, CALLBOARD_CHAOS_MONGODB_PORT; state under
- * <cache>/chaos/state (data kept between runs; each run has its own database and topics).
+ * <cache>/chaos/state-<kafka port> (data kept between runs; each run has its own database and topics).
  * Exits 1 when anything was lost or stale or a history is wrong.
  */
 import { loadavg } from 'node:os';
@@ -31,9 +31,11 @@ function port(option: string, variable: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const cache = path.resolve(repoRoot, process.env.CALLBOARD_CACHE_DIR || '.callboard/cache');
+  const kafkaPort = port('kafka-port', 'CALLBOARD_CHAOS_KAFKA_PORT', 39092);
   const stack = new ChaosStack({
-    stateDir: path.join(cache, 'chaos', 'state'),
-    kafkaPort: port('kafka-port', 'CALLBOARD_CHAOS_KAFKA_PORT', 39092),
+    // A state folder per port: two runs on other ports never stop each other's engines.
+    stateDir: path.join(cache, 'chaos', `state-${kafkaPort}`),
+    kafkaPort,
     kafkaControllerPort: port('kafka-controller-port', 'CALLBOARD_CHAOS_KAFKA_CONTROLLER_PORT', 39093),
     mongodbPort: port('mongodb-port', 'CALLBOARD_CHAOS_MONGODB_PORT', 57017),
   });
