@@ -21,28 +21,21 @@
  * Prints each figure beside its target from issue 11; exits 0 whatever the numbers.
  */
 import { randomUUID } from 'node:crypto';
-import retry from 'async-retry';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
-import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
-import { DEFAULT_SEED, generateCatalog, Random, SyntheticEntity } from '../tools/synthetic-catalog/src';
-import { ServiceProcess, spawnService } from '../test/support/process-harness';
+import { DEFAULT_SEED, generateCatalog, Random } from '../tools/synthetic-catalog/src';
+import { spawnService } from '../test/support/process-harness';
+import { API, PipelineDriver, PipelineRepo, repositoriesOf, sleep } from '../test/support/pipeline-driver';
 import { flag, numberArgument, stringArgument } from './support/arguments';
 import { benchStackEnv, startBenchStack } from './support/bench-stack';
 import { catalogLag, DatasetTarget } from './support/dataset';
 
-const API = '/api/catalog';
 const SECRET = 'bench-pipeline-secret';
 const ORG = 'bench';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line: string) => console.log(`[pipeline] ${line}`);
 
-interface BenchRepo {
-  fullName: string;
-  items: SyntheticEntity[];
-}
+type BenchRepo = PipelineRepo;
 
 const percentile = (values: number[], p: number) => {
   if (values.length === 0) return NaN;
@@ -51,32 +44,6 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)} ms` : 'n/a');
 const secs = (value: number) => `${(value / 1000).toFixed(1)} s`;
-
-// Each entity's YAML, kept: a push rewrites one entity of its file, and the load generator must
-// not spend more CPU than the system it measures.
-const yamlOf = new WeakMap<SyntheticEntity['entity'], string>();
-function fileOf(items: SyntheticEntity[]): string {
-  return items
-    .map((item) => {
-      let text = yamlOf.get(item.entity);
-      if (text === undefined) yamlOf.set(item.entity, (text = stringify(item.entity, { lineWidth: 0 })));
-      return text;
-    })
-    .join('---\n');
-}
-
-/** The generator's files, dealt over `count` repositories (each repository's file holds what several of the generator's would). */
-function repositoriesOf(entities: SyntheticEntity[], count: number): BenchRepo[] {
-  const byOriginal = new Map<string, SyntheticEntity[]>();
-  for (const item of entities) byOriginal.set(item.repository, [...(byOriginal.get(item.repository) ?? []), item]);
-  const repos: BenchRepo[] = Array.from({ length: count }, (_, i) => ({ fullName: `${ORG}/repo-${String(i).padStart(5, '0')}`, items: [] }));
-  let next = 0;
-  for (const items of byOriginal.values()) {
-    repos[next % count].items.push(...items);
-    next += 1;
-  }
-  return repos.filter((r) => r.items.length > 0);
-}
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
 function cpuSeconds(pid: number): number {
@@ -150,56 +117,48 @@ class PublishedWatcher {
   }
 }
 
-class Pipeline {
+// Started as docker-compose.yml starts them (the query's heap capped as there); --cpu-profile
+// a,b writes a V8 CPU profile of those services into --cpu-profile-dir when they stop.
+function nodeFlags(): Record<'ingestion' | 'catalog' | 'query', string[]> {
+  const profiled = new Set(stringArgument('cpu-profile', '').split(',').filter(Boolean));
+  const flags = (name: string) => (profiled.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${stringArgument('cpu-profile-dir', '/tmp')}`] : []);
+  return { catalog: flags('catalog'), ingestion: flags('ingestion'), query: ['--max-old-space-size=768', ...flags('query')] };
+}
+
+class Pipeline extends PipelineDriver {
   readonly watcher = new PublishedWatcher();
-  readonly github = new GitHubStandIn({ htmlUrl: 'https://github.com' });
-  ingestion!: ServiceProcess;
-  catalog!: ServiceProcess;
-  query!: ServiceProcess;
-  env!: Record<string, string>;
-  repos: BenchRepo[] = [];
   private readonly random = new Random(`pipeline/${Date.now()}`);
+
+  constructor() {
+    super({ secret: SECRET, nodeFlags: nodeFlags() });
+  }
 
   randomRepo(): BenchRepo {
     return this.random.pick(this.repos);
   }
 
-  async start(engines: { kafkaBrokers: string; mongodbUri: string }, partitions: number, entities: number): Promise<void> {
+  async startBench(engines: { kafkaBrokers: string; mongodbUri: string }, partitions: number, entities: number, repos: BenchRepo[]): Promise<void> {
     const run = `${entities}_${Date.now().toString(36)}`;
-    const githubUrl = await this.github.start();
-    this.env = {
+    const env = {
       KAFKA_BROKERS: engines.kafkaBrokers,
       MONGODB_URI: engines.mongodbUri,
       MONGODB_DATABASE: `pipe_${run}`,
       KAFKA_TOPIC_PREFIX: `pipe.${run}.`,
       KAFKA_TOPIC_PARTITIONS: String(partitions),
       LOG_LEVEL: stringArgument('log-level', 'warn'),
-      NODE_ENV: 'production',
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITHUB_API_URL: githubUrl,
-      RECONCILE_INTERVAL_MINUTES: '0',
     };
-    log(`services on database ${this.env.MONGODB_DATABASE}, topic prefix ${this.env.KAFKA_TOPIC_PREFIX}, ${partitions} partitions`);
-    // Started as docker-compose.yml starts them (the query's heap capped as there); --cpu-profile
-    // a,b writes a V8 CPU profile of those services into --cpu-profile-dir when they stop.
-    const profiled = new Set(stringArgument('cpu-profile', '').split(',').filter(Boolean));
-    const flags = (name: string) => (profiled.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${stringArgument('cpu-profile-dir', '/tmp')}`] : []);
-    this.catalog = await spawnService('catalog', this.env, { readyTimeoutMs: 120_000, nodeFlags: flags('catalog') });
-    this.ingestion = await spawnService('ingestion', this.env, { readyTimeoutMs: 120_000, nodeFlags: flags('ingestion') });
-    this.query = await spawnService('query', this.env, { readyTimeoutMs: 120_000, nodeFlags: ['--max-old-space-size=768', ...flags('query')] });
+    log(`services on database ${env.MONGODB_DATABASE}, topic prefix ${env.KAFKA_TOPIC_PREFIX}, ${partitions} partitions`);
+    await this.start(env, repos);
     await this.watcher.start(this.env.KAFKA_BROKERS, `${this.env.KAFKA_TOPIC_PREFIX}callboard.entities.v1`);
   }
 
-  async stop(): Promise<void> {
+  async stopBench(): Promise<void> {
     await this.watcher.stop();
-    await Promise.all([this.ingestion?.stop(), this.catalog?.stop(), this.query?.stop()]);
-    await this.github.stop();
+    const outputs = await this.stop();
     // Kept for a look afterwards: what each service logged (at --log-level).
     const dir = path.join(benchStackEnv().CALLBOARD_STATE_DIR!, '..', 'logs');
     mkdirSync(dir, { recursive: true });
-    for (const [name, service] of [['ingestion', this.ingestion], ['catalog', this.catalog], ['query', this.query]] as const) {
-      if (service) writeFileSync(path.join(dir, `pipeline-${this.env.MONGODB_DATABASE}-${name}.log`), service.output());
-    }
+    for (const [name, output] of outputs) writeFileSync(path.join(dir, `pipeline-${this.env?.MONGODB_DATABASE}-${name}.log`), output);
     log(`service logs in ${dir}`);
   }
 
@@ -231,23 +190,6 @@ class Pipeline {
   /** Messages the catalog's consumer group has not committed yet, on its input topics. */
   async catalogLag(): Promise<number> {
     return catalogLag({ kafkaBrokers: this.env.KAFKA_BROKERS, mongodbUri: this.env.MONGODB_URI }, { topicPrefix: this.env.KAFKA_TOPIC_PREFIX, partitions: Number(this.env.KAFKA_TOPIC_PARTITIONS) } as DatasetTarget);
-  }
-
-  /** Entities the query API serves now. */
-  async servedCount(url = this.query.url): Promise<number> {
-    const response = await fetch(`${url}${API}/entities/by-query?limit=1`);
-    return ((await response.json()) as { totalItems: number }).totalItems;
-  }
-
-  async push(repo: BenchRepo): Promise<{ status: number; acceptedAt: number }> {
-    const { payload } = this.github.commit(repo.fullName, { files: { 'catalog-info.yaml': fileOf(repo.items) } });
-    // A connection the server closed as it was reused fails before any answer: GitHub would
-    // redeliver, with the same delivery id, and so does the bench.
-    const deliveryId = randomUUID();
-    const result = await retry(() => sendWebhook({ url: `${this.ingestion.url}/webhooks/github`, secret: SECRET, event: 'push', payload, deliveryId }), { retries: 3, minTimeout: 200 });
-    // The stand-in keeps every request for tests; a benchmark only needs the files.
-    this.github.requests.length = 0;
-    return { status: result.status, acceptedAt: performance.now() };
   }
 
   /** Commits a new description for one component of the repository and pushes it; resolves when by-name serves it, or after `timeoutMs`. */
@@ -317,10 +259,9 @@ async function main(): Promise<void> {
   const bench = await startBenchStack({ keepRunning: flag('keep-running') });
   const pipeline = new Pipeline();
   try {
-    pipeline.repos = repositoriesOf(catalog.entities, repoCount);
-    log(`${catalog.entities.length} entities in ${pipeline.repos.length} repositories (largest file ${Math.max(...pipeline.repos.map((r) => r.items.length))} entities)`);
-    for (const repo of pipeline.repos) pipeline.github.createRepository(repo.fullName);
-    await pipeline.start(bench.engines, partitions, entities);
+    const repos = repositoriesOf(catalog.entities, repoCount, ORG);
+    log(`${catalog.entities.length} entities in ${repos.length} repositories (largest file ${Math.max(...repos.map((r) => r.items.length))} entities)`);
+    await pipeline.startBench(bench.engines, partitions, entities, repos);
 
     // Cold: every repository pushed once; always run, the other scenarios need the catalog.
     {
@@ -403,13 +344,13 @@ async function main(): Promise<void> {
       row(`peak RSS of ${name} (VmHWM)`, `${Math.round(vmStatus(service.pid, 'VmHWM') / 2 ** 20)} MiB`, '≤ 1 GiB');
     }
   } finally {
-    await pipeline.stop();
+    await pipeline.stopBench();
     await bench.stop();
   }
   console.log(`\n| measure | figure | target |\n| --- | --- | --- |\n${rows.join('\n')}\n`);
 }
 
 main().catch((err) => {
-  console.error(`pipeline bench failed: ${(err as Error).stack ?? err}${(err as Error).cause ? `\ncaused by: ${String((err as Error).cause)}` : ""}`);
+  console.error(`pipeline bench failed: ${(err as Error).stack ?? err}${(err as Error).cause ? `\ncaused by: ${String((err as Error).cause)}` : ''}`);
   process.exit(1);
 });

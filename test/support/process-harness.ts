@@ -12,7 +12,7 @@ function findRepoRoot(from: string): string {
   throw new Error(`no repository root above ${from}`);
 }
 
-const repoRoot = findRepoRoot(__dirname);
+export const repoRoot = findRepoRoot(__dirname);
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
