@@ -1,10 +1,8 @@
 import type { Entity } from '@callboard/entity-model';
 import { GitHubStandIn } from '@callboard/github-stand-in';
-import { catalogService } from '../../apps/catalog/src/catalog.service';
-import { ingestionService } from '../../apps/ingestion/src/ingestion.service';
 import { reconcile } from '../../apps/ingestion/src/reconcile';
-import { queryService } from '../../apps/query/src/query.service';
-import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
+import { GithubAppPipeline, startGithubAppPipeline } from '../support/github-app-pipeline';
+import { eventually, RunningService } from '../support/service-harness';
 import { catalogReader } from '../support/catalog-reader';
 import { webhookDeliverer } from '../support/webhook-deliverer';
 import { repositoryPayload as repositoryPayloadOf, webhookExample } from '../support/webhook-examples';
@@ -23,40 +21,21 @@ const component = (name: string, options: { description?: string } = {}) => comp
 
 describe('repositories in the catalog: pushes, repository and installation events, refresh, reconciliation', () => {
   const github = new GitHubStandIn({ installationTokenLifetimeMs: 60_000 });
+  let pipeline: GithubAppPipeline;
   let env: Record<string, string>;
-  let services: RunningService[] = [];
   let ingestion: RunningService;
   let query: RunningService;
   let installationId: number;
 
   beforeAll(async () => {
-    const apiUrl = await github.start();
-    const app = github.createApp({ name: 'Callboard' });
-    github.createRepository(`${ORG}/placeholder`);
-    installationId = github.createInstallation(app.id, ORG, ['placeholder']);
-    env = {
-      ...isolatedEnv('repositories'),
-      GITHUB_API_URL: apiUrl,
-      GITHUB_APP_ID: String(app.id),
-      GITHUB_APP_PRIVATE_KEY: app.privateKey,
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      CATALOG_FILE_PATHS: '**/catalog-info.yaml',
-    };
-    ingestion = await startService(ingestionService, env);
-    services = [ingestion, await startService(catalogService, env), (query = await startService(queryService, env))];
+    pipeline = await startGithubAppPipeline(github, { label: 'repositories', org: ORG, secret: SECRET, env: { CATALOG_FILE_PATHS: '**/catalog-info.yaml' } });
+    ({ env, ingestion, query, installationId } = pipeline);
   });
 
-  afterAll(async () => {
-    for (const service of services.reverse()) await service.close();
-    await github.stop();
-  });
+  afterAll(async () => pipeline?.close());
 
   /** A repository of the organisation that the App's installation covers. */
-  const createRepository = (name: string, options: { defaultBranch?: string } = {}) => {
-    const id = github.createRepository(`${ORG}/${name}`, options);
-    github.addInstallationRepositories(installationId, [`${ORG}/${name}`]);
-    return id;
-  };
+  const createRepository = (name: string, options: { defaultBranch?: string } = {}) => pipeline.createRepository(name, options);
   const deliver = webhookDeliverer(() => ingestion.url, SECRET);
   const pushCommit = async (repository: string, files: Record<string, string | null>) => {
     const commit = github.commit(`${ORG}/${repository}`, { files });

@@ -1,12 +1,10 @@
 import { CatalogClient } from '@backstage/catalog-client';
 import type { Entity } from '@callboard/entity-model';
 import { GitHubStandIn } from '@callboard/github-stand-in';
-import { catalogService } from '../../apps/catalog/src/catalog.service';
-import { ingestionService } from '../../apps/ingestion/src/ingestion.service';
-import { queryService } from '../../apps/query/src/query.service';
 import { componentFile } from '../factories/catalog-files';
 import { catalogReader } from '../support/catalog-reader';
-import { eventually, isolatedEnv, RunningService, startService } from '../support/service-harness';
+import { GithubAppPipeline, startGithubAppPipeline } from '../support/github-app-pipeline';
+import { eventually, RunningService } from '../support/service-harness';
 import { webhookDeliverer } from '../support/webhook-deliverer';
 
 // Processing errors as a file's author and a portal see them (issue 13): an invalid version of a
@@ -50,39 +48,21 @@ const locationFile = (name: string, spec: Record<string, unknown>) =>
 
 describe('processing errors visible through the API', () => {
   const github = new GitHubStandIn({ installationTokenLifetimeMs: 60_000 });
-  let services: RunningService[] = [];
+  let pipeline: GithubAppPipeline;
   let ingestion: RunningService;
   let query: RunningService;
   let client: CatalogClient;
-  let installationId: number;
 
   beforeAll(async () => {
-    const apiUrl = await github.start();
-    const app = github.createApp({ name: 'Callboard' });
-    github.createRepository(`${ORG}/placeholder`);
-    installationId = github.createInstallation(app.id, ORG, ['placeholder']);
-    const env = {
-      ...isolatedEnv('processing_status'),
-      GITHUB_API_URL: apiUrl,
-      GITHUB_APP_ID: String(app.id),
-      GITHUB_APP_PRIVATE_KEY: app.privateKey,
-      GITHUB_WEBHOOK_SECRET: SECRET,
-    };
-    ingestion = await startService(ingestionService, env);
-    services = [ingestion, await startService(catalogService, env), (query = await startService(queryService, env))];
+    pipeline = await startGithubAppPipeline(github, { label: 'processing_status', org: ORG, secret: SECRET });
+    ({ ingestion, query } = pipeline);
     client = new CatalogClient({ discoveryApi: { getBaseUrl: async () => `${query.url}/api/catalog` } });
   });
 
-  afterAll(async () => {
-    for (const service of services.reverse()) await service.close();
-    await github.stop();
-  });
+  afterAll(async () => pipeline?.close());
 
   const deliver = webhookDeliverer(() => ingestion.url, SECRET);
-  const createRepository = (name: string) => {
-    github.createRepository(`${ORG}/${name}`);
-    github.addInstallationRepositories(installationId, [`${ORG}/${name}`]);
-  };
+  const createRepository = (name: string) => void pipeline.createRepository(name);
   const push = async (repository: string, files: Record<string, string | null>) => {
     const commit = github.commit(`${ORG}/${repository}`, { files });
     await deliver('push', commit.payload);
