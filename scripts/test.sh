@@ -9,6 +9,8 @@ node scripts/ensure-deps.js
 npm run --silent build
 # Benchmarks and the test-only entry points (dist/test/support) compile too: a broken bench fails here.
 npx tsc -p tsconfig.bench.json && npx tsc-alias -p tsconfig.bench.json
+# Jest compiles tests without type checking (swc): the types of the tests themselves are checked here.
+npm run --silent typecheck
 mkdir -p .callboard
 # The walls between apps and libs (.dependency-cruiser.js): a broken one fails at once, before jest.
 npm run --silent walls || { echo "walls: an import crosses a wall (rules and reasons above, in .dependency-cruiser.js)"; exit 1; }

@@ -97,7 +97,7 @@ describe('three catalog instances on six partitions', () => {
   /** An isolated catalog of `instances` processes, with probes on what it publishes. */
   async function catalogOf(label: string, instances: number, options: { crashing?: number } = {}) {
     // A short session lets the survivors take over a killed instance's partitions soon.
-    const env = { ...isolatedEnv(label), KAFKA_TOPIC_PARTITIONS: '6', KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '6000' };
+    const env: Record<string, string> = { ...isolatedEnv(label), KAFKA_TOPIC_PARTITIONS: '6', KAFKA_CONSUMER_SESSION_TIMEOUT_MS: '6000' };
     // The crashing instance dies at its third batch, after writing it and before publishing it:
     // what it wrote must still be published, by whichever instance takes its partitions over.
     const started = await Promise.all(

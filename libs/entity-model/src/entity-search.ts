@@ -1,3 +1,4 @@
+import { lowerCase } from './lower-case';
 import { DEFAULT_NAMESPACE, Entity } from '@backstage/catalog-model';
 
 /** One searchable key/value of an entity, lowercased, as Backstage's `search` table holds them. */
@@ -38,7 +39,7 @@ function traverse(root: unknown): RawPair[] {
         visit(path, item);
         if (typeof item === 'string') {
           const pathKey = `${path}.${item}`;
-          const lowerKey = pathKey.toLocaleLowerCase('en-US');
+          const lowerKey = lowerCase(pathKey);
           if (!seenPathKeys.has(lowerKey)) {
             seenPathKeys.add(lowerKey);
             output.push({ key: pathKey, value: true });
@@ -77,7 +78,7 @@ function rawSearchPairs(entity: Entity): RawPair[] {
 export function caseVariantSearchKeys(entity: Entity): string[] {
   const byLowerKey = new Map<string, Set<string>>();
   for (const { key } of rawSearchPairs(entity)) {
-    const lower = key.toLocaleLowerCase('en-US');
+    const lower = lowerCase(key);
     byLowerKey.set(lower, (byLowerKey.get(lower) ?? new Set()).add(key));
   }
   return [...byLowerKey.entries()].filter(([, variants]) => variants.size > 1).map(([lower]) => lower);
@@ -94,10 +95,10 @@ export function buildSearchPairs(entity: Entity): SearchPair[] {
   const seen = new Set<string>();
   const pairs: SearchPair[] = [];
   for (const { key, value } of rawSearchPairs(entity)) {
-    const k = key.toLocaleLowerCase('en-US');
+    const k = lowerCase(key);
     if (k.length > MAX_KEY_LENGTH) continue;
     let o = value === undefined || value === null ? null : String(value);
-    let v = o === null ? null : o.toLocaleLowerCase('en-US');
+    let v = o === null ? null : lowerCase(o);
     if (v !== null && v.length > MAX_VALUE_LENGTH) v = o = null;
     // A null value must not collide with the string "null".
     const dedupeKey = v === null ? `${k}\u0000\u0001` : `${k}\u0000\u0002${v}`;

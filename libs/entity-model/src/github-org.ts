@@ -1,3 +1,4 @@
+import { lowerCase } from './lower-case';
 import { DEFAULT_NAMESPACE, Entity, GroupEntity, UserEntity } from '@backstage/catalog-model';
 import { entityRefOf } from './entity-ref';
 import { LocationSpec } from './location-annotations';
@@ -45,7 +46,7 @@ export interface GithubOrgEntities {
 }
 
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const key = (s: string) => s.toLocaleLowerCase('en-US');
+const key = (s: string) => lowerCase(s);
 
 /** The location Callboard publishes an organisation's Users and Groups from: its web URL. */
 export function githubOrgLocation(orgHtmlUrl: string): LocationSpec {

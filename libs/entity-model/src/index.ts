@@ -4,6 +4,7 @@ export * from './document-problems';
 export * from './yaml-positions';
 export * from './entity-validation';
 export * from './entity-ref';
+export * from './lower-case';
 export * from './stable-hash';
 export * from './location-annotations';
 export * from './location-diff';

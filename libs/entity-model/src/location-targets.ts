@@ -1,3 +1,4 @@
+import { lowerCase } from './lower-case';
 import { Entity } from '@backstage/catalog-model';
 import { resolveRelativePath } from './placeholders';
 
@@ -27,7 +28,7 @@ const GLOB = /[*?[\]{}]/;
  */
 export function locationTargetsInRepository(entity: Entity, context: RepositoryFileContext): LocationTargets {
   const result: LocationTargets = { paths: [], ignored: [] };
-  if (entity.kind.toLocaleLowerCase('en-US') !== 'location') return result;
+  if (lowerCase(entity.kind) !== 'location') return result;
   const spec = (entity.spec ?? {}) as { type?: unknown; target?: unknown; targets?: unknown };
   const type = typeof spec.type === 'string' ? spec.type : 'url';
   const targets = [spec.target, ...(Array.isArray(spec.targets) ? spec.targets : [])].filter((t): t is string => typeof t === 'string' && t.length > 0);

@@ -1,3 +1,4 @@
+import { lowerCase } from './lower-case';
 import {
   CompoundEntityRef,
   Entity,
@@ -144,7 +145,7 @@ export function findReferenceProblem(entity: Entity): ReferenceProblem | undefin
 }
 
 export function relationRowKey(row: RelationRow): string {
-  return `${row.source.toLocaleLowerCase('en-US')}\u0000${row.type}\u0000${row.target.toLocaleLowerCase('en-US')}`;
+  return `${lowerCase(row.source)}\u0000${row.type}\u0000${lowerCase(row.target)}`;
 }
 
 function dedupeRows(rows: RelationRow[]): RelationRow[] {
@@ -158,8 +159,8 @@ export function affectedByRelationChange(before: readonly RelationRow[], after: 
   const beforeKeys = new Set(before.map(relationRowKey));
   const afterKeys = new Set(after.map(relationRowKey));
   const affected = new Set<string>();
-  for (const row of before) if (!afterKeys.has(relationRowKey(row))) affected.add(row.source.toLocaleLowerCase('en-US'));
-  for (const row of after) if (!beforeKeys.has(relationRowKey(row))) affected.add(row.source.toLocaleLowerCase('en-US'));
+  for (const row of before) if (!afterKeys.has(relationRowKey(row))) affected.add(lowerCase(row.source));
+  for (const row of after) if (!beforeKeys.has(relationRowKey(row))) affected.add(lowerCase(row.source));
   return [...affected].sort();
 }
 
@@ -171,11 +172,11 @@ export function affectedByRelationChange(before: readonly RelationRow[], after: 
  * "C" collation).
  */
 export function stitchRelations(entityRef: string, candidateRows: readonly RelationRow[]): Array<{ type: string; targetRef: string }> {
-  const self = entityRef.toLocaleLowerCase('en-US');
+  const self = lowerCase(entityRef);
   const unique = new Map<string, { type: string; targetRef: string }>();
   for (const row of candidateRows) {
-    if (row.source.toLocaleLowerCase('en-US') !== self) continue;
-    const targetRef = row.target.toLocaleLowerCase('en-US');
+    if (lowerCase(row.source) !== self) continue;
+    const targetRef = lowerCase(row.target);
     const key = `${row.type}\u0000${targetRef}`;
     if (!unique.has(key)) unique.set(key, { type: row.type, targetRef });
   }

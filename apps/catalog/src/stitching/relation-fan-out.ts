@@ -1,10 +1,10 @@
 import type { RelationUpdateV1 } from '@callboard/contracts';
-import type { RelationRow } from '@callboard/entity-model';
+import { lowerCase, type RelationRow } from '@callboard/entity-model';
 import type { ServedRelation } from '../store/entity-record';
 
 type Cause = RelationUpdateV1['cause'];
 
-const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+const lower = (ref: string) => lowerCase(ref);
 
 function bySubject(origin: string, rows: readonly RelationRow[]): Map<string, ServedRelation[]> {
   const grouped = new Map<string, Map<string, ServedRelation>>();

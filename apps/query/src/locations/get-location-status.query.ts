@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { LocationDocumentStatusV1 } from '@callboard/contracts';
+import { lowerCase } from '@callboard/entity-model';
 import { EntityConflictsReadRepository, EntityConflictView } from '../conflicts/entity-conflicts.controller';
 import { HeldLocationStatus, LocationStatusReadModel } from './location-status.read-model';
 
@@ -84,7 +85,7 @@ function view(held: HeldLocationStatus, conflicts: readonly EntityConflictView[]
 function ownerRef(owner: string): string | null {
   try {
     const ref = parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' });
-    return `${ref.kind}:${ref.namespace}/${ref.name}`.toLocaleLowerCase('en-US');
+    return lowerCase(`${ref.kind}:${ref.namespace}/${ref.name}`);
   } catch {
     return null;
   }

@@ -3,7 +3,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { originLocationOf } from '@callboard/catalog-index';
 import { APP_CONFIG } from '@callboard/config';
 import { refreshRequestV1Schema, TOPICS } from '@callboard/contracts';
-import type { Entity } from '@callboard/entity-model';
+import { lowerCase, type Entity } from '@callboard/entity-model';
 import { EventPublisher, KafkaSettings, topicName } from '@callboard/kafka';
 import { CatalogReadModel } from '../read-model/catalog-read-model';
 
@@ -24,7 +24,7 @@ export class RequestRefresh {
   ) {}
 
   async execute(command: RequestRefreshCommand): Promise<void> {
-    const entity = this.readModel.index.getByRef(command.entityRef.toLocaleLowerCase('en-US'));
+    const entity = this.readModel.index.getByRef(lowerCase(command.entityRef));
     const location = entity && originLocationOf(JSON.parse(entity.json) as Entity);
     if (!entity || !location) throw new NotFoundException(`Failed to schedule ${command.entityRef} for refresh`);
     await this.publisher.publish(topicName(this.settings, TOPICS.refreshRequests), refreshRequestV1Schema, [
