@@ -65,6 +65,56 @@ describe('CatalogIndex', () => {
     expect(index.key('spec.type')!.originals?.has('service') ?? false).toBe(false);
   });
 
+  it('updated in place, answers exactly like an index built from the final entities', () => {
+    // Entities changed again and again (values, spellings, tags, owners, a uid): only the
+    // rows that changed are touched in place, and nothing stale may be left behind.
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const spellings = ['service', 'Service', 'SERVICE', 'website', 'Website'];
+    const variant = (name: string): Entity =>
+      component(
+        name,
+        { uid: `uid-${name}-${random(2)}`, tags: ['java', 'Go', 'rust', 'GO'].slice(random(3), 1 + random(4)), ...(random(3) === 0 ? {} : { description: `d${random(4)}` }) },
+        { type: spellings[random(spellings.length)], owner: `team-${random(3)}`, ...(random(2) ? { lifecycle: 'production' } : {}) },
+      );
+    // As served entities arrive: parsed from JSON, so no property is present but undefined.
+    const served = (entity: Entity) => JSON.parse(JSON.stringify(entity)) as Entity;
+    const inPlace = new CatalogIndex();
+    const final = new Map<string, Entity>();
+    for (let step = 0; step < 600; step++) {
+      const name = `c${random(40)}`;
+      if (random(10) === 0) {
+        inPlace.remove(`component:default/${name}`);
+        final.delete(name);
+      } else {
+        const entity = served(variant(name));
+        inPlace.upsert(entity);
+        final.set(name, entity);
+      }
+    }
+    const fresh = new CatalogIndex();
+    for (const entity of final.values()) fresh.upsert(entity);
+    const rowsOf = (index: CatalogIndex) => {
+      const out: Record<string, unknown> = {};
+      for (const key of ['kind', 'spec.type', 'spec.owner', 'spec.lifecycle', 'metadata.tags', 'metadata.tags.java', 'metadata.tags.go', 'metadata.description', 'metadata.uid', 'metadata.name']) {
+        const postings = index.key(key);
+        if (!postings) continue;
+        const refs = (posting: number | undefined) => [...index.postings.ids(posting)].map((id) => index.get(id)!.ref).sort();
+        out[key] = {
+          holders: refs(postings.holders),
+          values: Object.fromEntries([...postings.values].sort().map(([value, posting]) => [value, refs(posting)])),
+          originals: Object.fromEntries(
+            [...(postings.originals ?? [])].sort().map(([value, spelled]) => [value, typeof spelled === 'string' ? spelled : Object.fromEntries([...spelled].sort().map(([o, p]) => [o, refs(p)]))]),
+          ),
+        };
+      }
+      return out;
+    };
+    expect(rowsOf(inPlace)).toEqual(rowsOf(fresh));
+    expect(inPlace.size).toBe(fresh.size);
+    for (const name of final.keys()) expect(inPlace.getByUid(final.get(name)!.metadata.uid!)?.ref).toBe(`component:default/${name}`);
+  });
+
   it('grows past its initial capacity', () => {
     const index = new CatalogIndex();
     for (let i = 0; i < 3000; i++) index.upsert(component(`c${i}`));

@@ -84,15 +84,31 @@ export class CatalogIndex {
     const ref = entityRefOf(entity);
     const uid = entity.metadata.uid ?? '';
     const existingId = this.byRef.get(ref);
-    if (existingId !== undefined) this.removeRows(existingId);
     const id = existingId ?? this.allocateId();
     const previous = this.slots[id];
-    if (previous && previous.uid !== uid) this.byUid.delete(previous.uid);
+    const rows = buildSearchPairs(entity);
+    if (previous) {
+      // Only the rows that changed: a shared posting (every entity's `kind`, `metadata.name`)
+      // is a sorted list of up to every id, so removing and re-adding all of an entity's rows
+      // moved ~100,000 ids per key at 100,000 entities, about a millisecond per update.
+      const before = JSON.parse(previous.json) as Entity;
+      const kept = new Set(rows.map(rowKey));
+      const had = new Set<string>();
+      for (const row of buildSearchPairs(before)) {
+        const key = rowKey(row);
+        had.add(key);
+        if (!kept.has(key)) this.removeRow(id, row);
+      }
+      for (const row of rows) if (!had.has(rowKey(row))) this.addRow(id, row);
+      this.releaseOrigin(before);
+      if (previous.uid !== uid) this.byUid.delete(previous.uid);
+    } else {
+      for (const row of rows) this.addRow(id, row);
+    }
     this.slots[id] = new IndexedEntity(id, ref, uid, entity.metadata.etag ?? '', Buffer.from(json, 'utf8'));
     this.byRef.set(ref, id);
     if (uid) this.byUid.set(uid, id);
     this.liveIds.add(id);
-    for (const row of buildSearchPairs(entity)) this.addRow(id, row);
     const origin = originLocationOf(entity);
     if (origin) this.locations.add(origin.type, origin.target);
     this.changeCount++;
@@ -207,37 +223,47 @@ export class CatalogIndex {
   private removeRows(id: number): void {
     const slot = this.slots[id];
     if (!slot) return;
-    const store = this.postings;
     const entity = JSON.parse(slot.json) as Entity;
+    this.releaseOrigin(entity);
+    for (const row of buildSearchPairs(entity)) this.removeRow(id, row);
+  }
+
+  private releaseOrigin(entity: Entity): void {
     const origin = originLocationOf(entity);
     if (origin) this.locations.release(origin.type, origin.target);
-    for (const { k, v, o } of buildSearchPairs(entity)) {
-      const postings = this.keyPostings.get(k);
-      if (!postings) continue;
-      postings.version++;
-      postings.holders = store.remove(postings.holders, id);
-      if (v !== null && o !== null) {
-        const remaining = store.remove(postings.values.get(v), id);
-        if (remaining === undefined) postings.values.delete(v);
-        else postings.values.set(v, remaining);
-        const spelled = postings.originals?.get(v);
-        if (remaining === undefined) {
-          if (spelled instanceof Map) for (const variant of spelled.values()) store.release(variant);
-          postings.originals?.delete(v);
-        } else if (spelled instanceof Map) {
-          const left = store.remove(spelled.get(o), id);
-          if (left === undefined) spelled.delete(o);
-          else spelled.set(o, left);
-          if (spelled.size === 1) {
-            const [[only, last]] = spelled;
-            store.release(last);
-            if (only === v) postings.originals!.delete(v);
-            else postings.originals!.set(v, only);
-          }
-        }
-        if (postings.originals?.size === 0) postings.originals = undefined;
-      }
-      if (postings.holders === undefined) this.keyPostings.delete(k);
-    }
   }
+
+  private removeRow(id: number, { k, v, o }: SearchPair): void {
+    const store = this.postings;
+    const postings = this.keyPostings.get(k);
+    if (!postings) return;
+    postings.version++;
+    postings.holders = store.remove(postings.holders, id);
+    if (v !== null && o !== null) {
+      const remaining = store.remove(postings.values.get(v), id);
+      if (remaining === undefined) postings.values.delete(v);
+      else postings.values.set(v, remaining);
+      const spelled = postings.originals?.get(v);
+      if (remaining === undefined) {
+        if (spelled instanceof Map) for (const variant of spelled.values()) store.release(variant);
+        postings.originals?.delete(v);
+      } else if (spelled instanceof Map) {
+        const left = store.remove(spelled.get(o), id);
+        if (left === undefined) spelled.delete(o);
+        else spelled.set(o, left);
+        if (spelled.size === 1) {
+          const [[only, last]] = spelled;
+          store.release(last);
+          if (only === v) postings.originals!.delete(v);
+          else postings.originals!.set(v, only);
+        }
+      }
+      if (postings.originals?.size === 0) postings.originals = undefined;
+    }
+    if (postings.holders === undefined) this.keyPostings.delete(k);
+  }
+}
+
+function rowKey({ k, v, o }: SearchPair): string {
+  return v === null ? `${k}\u0000` : `${k}\u0000${v}\u0000${o}`;
 }
