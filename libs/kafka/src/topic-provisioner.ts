@@ -27,11 +27,13 @@ const TOPIC_CONFIG: Record<TopicName, Record<string, string>> = {
   [TOPICS.entityEvents]: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(DAY_MS), ...MAX_MESSAGE_BYTES },
   [TOPICS.catalogChanges]: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS), ...MAX_MESSAGE_BYTES },
   // The served catalog as a table: compacted so that reading it whole costs about one message per
-  // entity. Smaller segments let the cleaner compact soon after a bulk load; tombstones stay a day
-  // so that replicas following the table see every deletion.
+  // entity. Only closed segments are compacted: smaller ones, rolled at least every ten minutes,
+  // let the cleaner compact soon after a bulk load; tombstones stay a day so that replicas
+  // following the table see every deletion.
   [TOPICS.catalogEntities]: {
     'cleanup.policy': 'compact',
     'segment.bytes': String(64 * 1024 * 1024),
+    'segment.ms': String(10 * 60 * 1000),
     'min.cleanable.dirty.ratio': '0.2',
     'delete.retention.ms': String(DAY_MS),
     ...MAX_MESSAGE_BYTES,
