@@ -37,6 +37,27 @@ const log = (line: string) => console.log(`[pipeline] ${line}`);
 
 type BenchRepo = PipelineRepo;
 
+/** One change: 202 → served by by-name, and when its entity event (ingestion's output) and its served entity (the catalog's) were seen. */
+interface Sample {
+  latency: number | null;
+  status: number;
+  stages?: { ingested: number; published: number };
+}
+
+interface LoadResult {
+  latencies: number[];
+  /** 202 → entity event on Kafka, and 202 → served entity on Kafka, per change seen there. */
+  ingested: number[];
+  published: number[];
+  lost: number;
+  refused: number;
+  sent: number;
+  achieved: number;
+}
+
+const stageSplit = (r: Pick<LoadResult, 'ingested' | 'published'>) =>
+  `stages p50/p99: 202 → entity event ${ms(percentile(r.ingested, 50))}/${ms(percentile(r.ingested, 99))}, 202 → served entity published ${ms(percentile(r.published, 50))}/${ms(percentile(r.published, 99))}`;
+
 const percentile = (values: number[], p: number) => {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -81,20 +102,36 @@ function vmStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 class PublishedWatcher {
   private consumer: Consumer | undefined;
   private readonly waiting = new Map<string, () => void>();
+  /** When each marker was first seen as an entity event (ingestion's output), for the stage split. */
+  private readonly ingested = new Map<string, number>();
 
-  async start(brokers: string, topic: string): Promise<void> {
+  async start(brokers: string, servedTopic: string, eventTopic: string): Promise<void> {
     const kafka = new Kafka({ clientId: 'bench-watcher', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({ groupId: `bench-watcher-${randomUUID()}`, maxWaitTimeInMs: 100 });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic, fromBeginning: false });
+    await this.consumer.subscribe({ topics: [servedTopic, eventTopic], fromBeginning: false });
     await this.consumer.run({
       autoCommit: false,
-      eachMessage: async ({ message }) => {
+      partitionsConsumedConcurrently: 6,
+      eachMessage: async ({ topic, message }) => {
         if (!message.value) return;
-        const description = (JSON.parse(message.value.toString('utf8')) as { metadata?: { description?: string } }).metadata?.description;
+        const value = JSON.parse(message.value.toString('utf8')) as { metadata?: { description?: string }; entity?: { metadata?: { description?: string } } };
+        if (topic === eventTopic) {
+          const marker = value.entity?.metadata?.description;
+          if (marker?.startsWith('bench ') && !this.ingested.has(marker)) this.ingested.set(marker, performance.now());
+          return;
+        }
+        const description = value.metadata?.description;
         if (description) this.waiting.get(description)?.();
       },
     });
+  }
+
+  /** When the marker's entity event was first seen, if it was. */
+  ingestedAt(marker: string): number | undefined {
+    const at = this.ingested.get(marker);
+    this.ingested.delete(marker);
+    return at;
   }
 
   /** Resolves when an entity with this description is published, or after `timeoutMs`. */
@@ -146,10 +183,12 @@ class Pipeline extends PipelineDriver {
       KAFKA_TOPIC_PREFIX: `pipe.${run}.`,
       KAFKA_TOPIC_PARTITIONS: String(partitions),
       LOG_LEVEL: stringArgument('log-level', 'warn'),
+      // --service-env A=1,B=2: settings for all three services, to compare a setting's effect.
+      ...Object.fromEntries(stringArgument('service-env', '').split(',').filter(Boolean).map((pair) => pair.split('=', 2) as [string, string])),
     };
     log(`services on database ${env.MONGODB_DATABASE}, topic prefix ${env.KAFKA_TOPIC_PREFIX}, ${partitions} partitions`);
     await this.start(env, repos);
-    await this.watcher.start(this.env.KAFKA_BROKERS, `${this.env.KAFKA_TOPIC_PREFIX}callboard.entities.v1`);
+    await this.watcher.start(this.env.KAFKA_BROKERS, `${this.env.KAFKA_TOPIC_PREFIX}callboard.entities.v1`, `${this.env.KAFKA_TOPIC_PREFIX}callboard.entity-events.v1`);
   }
 
   async stopBench(): Promise<void> {
@@ -193,7 +232,7 @@ class Pipeline extends PipelineDriver {
   }
 
   /** Commits a new description for one component of the repository and pushes it; resolves when by-name serves it, or after `timeoutMs`. */
-  async changeOne(repo: BenchRepo, timeoutMs: number): Promise<{ latency: number | null; status: number }> {
+  async changeOne(repo: BenchRepo, timeoutMs: number): Promise<Sample> {
     const components = repo.items.filter((i) => i.entity.kind === 'Component');
     const target = this.random.pick(components.length > 0 ? components : repo.items);
     const marker = `bench ${randomUUID()}`;
@@ -204,11 +243,12 @@ class Pipeline extends PipelineDriver {
     const { kind, metadata } = target.entity;
     const url = `${this.query.url}${API}/entities/by-name/${kind.toLowerCase()}/${metadata.namespace ?? 'default'}/${encodeURIComponent(metadata.name)}`;
     await published;
+    const stages = { ingested: (this.watcher.ingestedAt(marker) ?? NaN) - acceptedAt, published: performance.now() - acceptedAt };
     // Published: the query replica applies it about as soon; by-name is what the measure is about.
     while (performance.now() - acceptedAt < timeoutMs) {
       const response = await fetch(url);
       if (response.status === 200 && ((await response.json()) as { metadata: { description?: string } }).metadata.description === marker) {
-        return { latency: performance.now() - acceptedAt, status };
+        return { latency: performance.now() - acceptedAt, status, stages };
       }
       await sleep(2);
     }
@@ -216,10 +256,10 @@ class Pipeline extends PipelineDriver {
   }
 
   /** Open loop at `rate` pushes/s for `seconds`, over the first `hot` repositories. */
-  async load(rate: number, seconds: number, hot: number): Promise<{ latencies: number[]; lost: number; refused: number; sent: number; achieved: number }> {
+  async load(rate: number, seconds: number, hot: number): Promise<LoadResult> {
     const pool = this.repos.slice(0, Math.min(hot, this.repos.length));
     const busy = new Set<BenchRepo>();
-    const samples: Array<Promise<{ latency: number | null; status: number }>> = [];
+    const samples: Array<Promise<Sample>> = [];
     const started = performance.now();
     let sent = 0;
     for (let i = 0; performance.now() - started < seconds * 1000; i += 1) {
@@ -238,6 +278,8 @@ class Pipeline extends PipelineDriver {
     const results = await Promise.all(samples);
     return {
       latencies: results.filter((r) => r.latency !== null).map((r) => r.latency!),
+      ingested: results.map((r) => r.stages?.ingested ?? NaN).filter(Number.isFinite),
+      published: results.map((r) => r.stages?.published ?? NaN).filter(Number.isFinite),
       lost: results.filter((r) => r.latency === null && r.status === 202).length,
       refused: results.filter((r) => r.status !== 202).length,
       sent,
@@ -313,6 +355,7 @@ async function main(): Promise<void> {
       const { result: r, cpu } = await pipeline.cpuDuring(() => pipeline.load(rate, seconds, hot));
       log(`steady CPU per push (ms): ${cpu.map(([name, sec]) => `${name} ${((sec * 1000) / Math.max(1, r.sent)).toFixed(1)}`).join(', ')}`);
       log(`steady ${rate}/s for ${seconds} s: sent ${r.sent} (${r.achieved.toFixed(1)}/s), p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(percentile(r.latencies, 99))}, max ${ms(Math.max(...r.latencies))}, lost ${r.lost}, refused ${r.refused}`);
+      log(`steady ${stageSplit(r)}`);
       row(`${rate} pushes/s over ${hot} repositories for ${seconds} s (202 → served)`, `p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(percentile(r.latencies, 99))}, lost ${r.lost} of ${r.sent}`, 'p50 ≤ 150 ms, p99 ≤ 1 s, 0 lost');
     }
 
@@ -323,7 +366,7 @@ async function main(): Promise<void> {
       for (const rate of rates) {
         const r = await pipeline.load(rate, seconds, hot);
         const p99 = percentile(r.latencies, 99);
-        log(`step ${rate}/s: achieved ${r.achieved.toFixed(1)}/s, p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(p99)}, lost ${r.lost}`);
+        log(`step ${rate}/s: achieved ${r.achieved.toFixed(1)}/s, p50 ${ms(percentile(r.latencies, 50))}, p99 ${ms(p99)}, lost ${r.lost}; ${stageSplit(r)}`);
         if (p99 <= 1000 && r.lost === 0 && r.achieved >= rate * 0.9) best = rate;
         else break;
       }
