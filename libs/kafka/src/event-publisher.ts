@@ -30,6 +30,13 @@ const COMPRESS_FROM_BYTES = 16 * 1024;
 
 type Encoded = { topic: string; message: Message; bytes: number };
 
+interface QueuedSend {
+  encoded: Encoded[];
+  bytes: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * The one way services write to Kafka: an idempotent producer waiting for all in-sync
  * replicas (acks=all), validating every message against its contract before it leaves.
@@ -42,6 +49,8 @@ export class EventPublisher {
   // numbers (every later send then fails): it is replaced before the next send.
   private broken = false;
   private replacing: Promise<void> | undefined;
+  private readonly queue: QueuedSend[] = [];
+  private flushing = false;
 
   constructor(private readonly kafka: Kafka) {
     this.producer = this.newProducer();
@@ -113,13 +122,53 @@ export class EventPublisher {
     await this.publishAll([deadLetterRecord(topic, letter)]);
   }
 
-  private async send(encoded: Encoded[]): Promise<void> {
+  /**
+   * Sends as soon as no request is in flight, together with whatever other calls queued
+   * meanwhile. The idempotent producer allows one request in flight, so calls sent one by one
+   * (a webhook each) went at one broker round trip apiece, ~25/s on a busy machine; sent
+   * together they share it. Calls keep their order, so each topic-partition's does too.
+   */
+  private send(encoded: Encoded[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ encoded, bytes: encoded.reduce((n, e) => n + e.bytes, 0), resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        // The first call always; then the next ones while the request stays within SEND_BYTES.
+        const group = [this.queue.shift()!];
+        let bytes = group[0].bytes;
+        while (this.queue.length > 0 && bytes + this.queue[0].bytes <= SEND_BYTES) {
+          bytes += this.queue[0].bytes;
+          group.push(this.queue.shift()!);
+        }
+        try {
+          await this.sendNow(group.flatMap((call) => call.encoded));
+          for (const call of group) call.resolve();
+        } catch (err) {
+          for (const call of group) call.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async sendNow(encoded: Encoded[]): Promise<void> {
     if (this.broken) await (this.replacing ??= this.replaceProducer().finally(() => (this.replacing = undefined)));
     // The chunks of one call go out one after the other, in order.
     for (const chunk of chunksOf(encoded)) {
       const bytes = chunk.reduce((n, e) => n + e.bytes, 0);
       const topicMessages = new Map<string, Message[]>();
-      for (const { topic, message } of chunk) topicMessages.set(topic, [...(topicMessages.get(topic) ?? []), message]);
+      for (const { topic, message } of chunk) {
+        const messages = topicMessages.get(topic);
+        if (messages) messages.push(message);
+        else topicMessages.set(topic, [message]);
+      }
       try {
         await this.producer.sendBatch({
           acks: -1,
