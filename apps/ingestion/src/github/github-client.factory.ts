@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createAppAuth } from '@octokit/auth-app';
 import { Semaphore } from 'async-mutex';
+import Bottleneck from 'bottleneck';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
@@ -44,6 +45,13 @@ export class GithubClientFactory {
   private appClient: GithubClient | undefined;
   // Shared by every client: deliveries read in parallel, GitHub sees a bounded number at once.
   private readonly inFlight: Semaphore;
+  /**
+   * The throttling plugin's queue for ordinary requests, unbounded: left to its default, every
+   * Octokit of the process shares one queue of at most 10 requests in flight, which held file
+   * reads to ~10 at a time whatever GITHUB_MAX_CONCURRENT_REQUESTS said (seconds of queue at
+   * 25 pushes/s). The bound is `inFlight`; the plugin still spaces writes and waits out limits.
+   */
+  private readonly throttleQueue = new Bottleneck.Group({ id: 'callboard-github', maxConcurrent: null });
 
   constructor(@Inject(APP_CONFIG) private readonly config: IngestionConfig) {
     this.inFlight = new Semaphore(config.GITHUB_MAX_CONCURRENT_REQUESTS);
@@ -108,7 +116,7 @@ export class GithubClientFactory {
       userAgent: 'callboard-ingestion',
       // Not `request.retries`: set there it would make every failure retryable, 404s included.
       retry: { retries: maxRetries },
-      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), ...{ global: this.throttleQueue } },
       // Every request is bounded in time and counted against the requests in flight, the token
       // exchanges auth-app makes included (at the fetch, so a request waiting for one holds nothing).
       request: { fetch: limited(this.inFlight, withTimeout(timeoutMs)) },
