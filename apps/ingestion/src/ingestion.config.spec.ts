@@ -31,6 +31,13 @@ describe('ingestion configuration', () => {
     expect(parse({ GITHUB_APP_ID: '12345', GITHUB_APP_PRIVATE_KEY: privateKey }).githubAuth).toEqual({ kind: 'app', appId: 12345, privateKey });
   });
 
+  it('waits 8 s for Kafka before a webhook is answered 503, and refuses a wait that is no number of ms', () => {
+    expect(parse({}).WEBHOOK_PUBLISH_TIMEOUT_MS).toBe(8000);
+    expect(parse({ WEBHOOK_PUBLISH_TIMEOUT_MS: '2500' }).WEBHOOK_PUBLISH_TIMEOUT_MS).toBe(2500);
+    expect(failure({ WEBHOOK_PUBLISH_TIMEOUT_MS: 'soon' })).toMatch(/WEBHOOK_PUBLISH_TIMEOUT_MS/);
+    expect(failure({ WEBHOOK_PUBLISH_TIMEOUT_MS: '10' })).toMatch(/WEBHOOK_PUBLISH_TIMEOUT_MS/);
+  });
+
   it('reads the App key from a one-line value with \\n escapes, or from a file', () => {
     const oneLine = privateKey.trim().replace(/\n/g, '\\n');
     expect(parse({ GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY: oneLine }).githubAuth).toEqual({ kind: 'app', appId: 7, privateKey });
