@@ -68,7 +68,7 @@ function errorDetails(err: unknown): Record<string, unknown> {
  * pass (GitHub unreachable after Octokit's retries) is moved to the retry topic, due after a
  * backoff, so it holds up nothing behind it; after INGESTION_DELIVERY_MAX_ATTEMPTS it is parked in
  * the dead-letter topic. One that cannot succeed (a payload without what it needs, an App not
- * installed) is parked at once. Either way the state it was about is noted for repair.
+ * installed, a repository GitHub answers 404 for) is parked at once. Either way the state it was about is noted for repair.
  */
 @Injectable()
 export class GithubDeliveryConsumer implements OnApplicationBootstrap {
