@@ -11,11 +11,11 @@ const SECRET = 'unreachable-repository-secret';
 const ORG = 'acme';
 
 // The partition a delivery about `payload` is recorded in (murmur2 of its key, as the webhook's producer).
-const partitionOf = (payload: Record<string, unknown>, partitions: number) =>
+const partitionOf = (payload: object, partitions: number) =>
   Partitioners.DefaultPartitioner()({
     topic: 'deliveries',
-    partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1] })),
-    message: { key: githubDeliveryKey(payload, 'unused'), value: null },
+    partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 1, replicas: [1], isr: [1] })),
+    message: { key: githubDeliveryKey(payload as Record<string, unknown>, 'unused'), value: null },
   });
 
 // A push for a repository GitHub does not show (deleted since, or never the App's): GitHub's 404
@@ -45,7 +45,7 @@ describe('a push for a repository GitHub answers 404 for', () => {
     const lost = github.commit(`${ORG}/vanished`, { files: { 'catalog-info.yaml': componentFile('vanished-service') } }).payload;
     github.deleteRepository(`${ORG}/vanished`);
     // A repository whose deliveries share the partition with the vanished one's.
-    let known: { name: string; payload: Record<string, unknown> } | undefined;
+    let known: { name: string; payload: object } | undefined;
     for (let i = 0; !known; i += 1) {
       pipeline.createRepository(`known-${i}`);
       const payload = github.commit(`${ORG}/known-${i}`, { files: { 'catalog-info.yaml': componentFile(`known-service-${i}`) } }).payload;
