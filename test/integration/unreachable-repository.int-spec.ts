@@ -4,6 +4,7 @@ import { githubDeliveryKey } from '@callboard/contracts';
 import { componentFile } from '../factories/catalog-files';
 import { catalogReader } from '../support/catalog-reader';
 import { GithubAppPipeline, startGithubAppPipeline } from '../support/github-app-pipeline';
+import { eventually } from '../support/service-harness';
 import { TopicProbe } from '../support/topic-probe';
 import { webhookDeliverer } from '../support/webhook-deliverer';
 
@@ -19,8 +20,9 @@ const partitionOf = (payload: object, partitions: number) =>
   });
 
 // A push for a repository GitHub does not show (deleted since, or never the App's): GitHub's 404
-// is a fact about the repository, not an outage. Retrying it only delays what waits behind it.
-describe('a push for a repository GitHub answers 404 for', () => {
+// is a fact about the repository, not an outage, and is not retried. A push GitHub fails for
+// (5xx) is retried, but from the retry topic: the deliveries behind it in its partition go on.
+describe('a push GitHub does not answer for: 404 and 5xx', () => {
   const github = new GitHubStandIn({ installationTokenLifetimeMs: 60_000 });
   let pipeline: GithubAppPipeline;
   let deadLetters: TopicProbe;
@@ -37,20 +39,24 @@ describe('a push for a repository GitHub answers 404 for', () => {
 
   const deliver = webhookDeliverer(() => pipeline.ingestion.url, SECRET);
   const { served } = catalogReader(() => pipeline.query.url);
+  let repositories = 0;
+  /** A new repository's first push, whose delivery is recorded in the same partition as `payload`'s. */
+  const besides = (payload: object): { name: string; payload: object } => {
+    const partitions = Number(pipeline.env.KAFKA_TOPIC_PARTITIONS);
+    for (;;) {
+      const i = (repositories += 1);
+      pipeline.createRepository(`known-${i}`);
+      const first = github.commit(`${ORG}/known-${i}`, { files: { 'catalog-info.yaml': componentFile(`known-service-${i}`) } }).payload;
+      if (partitionOf(first, partitions) === partitionOf(payload, partitions)) return { name: `known-service-${i}`, payload: first };
+    }
+  };
 
   it('is parked at once with the reason, and the next push in its partition is not held up', async () => {
-    const partitions = Number(pipeline.env.KAFKA_TOPIC_PARTITIONS);
     pipeline.createRepository('vanished');
     // The branch's first push: the whole repository is listed.
     const lost = github.commit(`${ORG}/vanished`, { files: { 'catalog-info.yaml': componentFile('vanished-service') } }).payload;
     github.deleteRepository(`${ORG}/vanished`);
-    // A repository whose deliveries share the partition with the vanished one's.
-    let known: { name: string; payload: object } | undefined;
-    for (let i = 0; !known; i += 1) {
-      pipeline.createRepository(`known-${i}`);
-      const payload = github.commit(`${ORG}/known-${i}`, { files: { 'catalog-info.yaml': componentFile(`known-service-${i}`) } }).payload;
-      if (partitionOf(payload, partitions) === partitionOf(lost, partitions)) known = { name: `known-service-${i}`, payload };
-    }
+    const known = besides(lost);
     const vanishedReads = () => github.requests.filter((r) => r.path.startsWith(`/repos/${ORG}/vanished`));
 
     const started = Date.now();
@@ -74,5 +80,26 @@ describe('a push for a repository GitHub answers 404 for', () => {
       [`/repos/${ORG}/vanished`, 404],
     ]);
     process.stdout.write(`known repository served ${servedAfterMs} ms after the pushes were sent, the vanished one parked after ${parkedAfterMs} ms\n`);
+  }, 90_000);
+
+  it('retries a repository GitHub keeps failing for (502) without holding up the next push in its partition', async () => {
+    pipeline.createRepository('outage');
+    const failing = github.commit(`${ORG}/outage`, { files: { 'catalog-info.yaml': componentFile('outage-service') } }).payload;
+    const known = besides(failing);
+    github.failNext(/^\/repos\/acme\/outage\//, 100_000, 502);
+    await deliver('push', failing);
+    // Its first attempt is under way: what is recorded now is read by a later batch of the partition.
+    await eventually(async () => (github.requests.some((r) => r.path.startsWith(`/repos/${ORG}/outage/`)) ? true : undefined), 20_000, 20);
+    const started = Date.now();
+    await deliver('push', known.payload);
+    await served('component', known.name);
+    const servedAfterMs = Date.now() - started;
+    // Octokit's inline retries of the failing read alone (GITHUB_MAX_RETRIES=3) wait 1 + 4 + 9 s.
+    expect(servedAfterMs).toBeLessThan(6000);
+
+    // Still retried: once GitHub answers again, the change arrives.
+    github.clearFaults();
+    await served('component', 'outage-service');
+    process.stdout.write(`next push in the partition served ${servedAfterMs} ms after it was sent, while GitHub answered 502 for the one before it\n`);
   }, 90_000);
 });

@@ -17,7 +17,7 @@ import {
   RawMessage,
   topicName,
 } from '@callboard/kafka';
-import { GithubAppNotInstalledError } from '../github/github-client.factory';
+import { GithubAppNotInstalledError, withoutInlineRetries } from '../github/github-client.factory';
 import type { IngestionConfig } from '../ingestion.config';
 import { NoteFailedDeliveryUseCase } from '../repairs/note-failed-delivery.use-case';
 import { DispatchDeliveryUseCase } from './dispatch-delivery.use-case';
@@ -65,8 +65,8 @@ function errorDetails(err: unknown): Record<string, unknown> {
  * Consumes recorded deliveries in batches: deliveries about different repositories (or
  * organisations, installations: the message key) are processed at the same time, up to
  * INGESTION_CONCURRENCY, each key's in offset order. A delivery that fails for a reason that may
- * pass (GitHub unreachable after Octokit's retries) is moved to the retry topic, due after a
- * backoff, so it holds up nothing behind it; after INGESTION_DELIVERY_MAX_ATTEMPTS it is parked in
+ * pass (a GitHub server error: not retried inline, see withoutInlineRetries) is moved to the retry
+ * topic, due after a backoff, so it holds up nothing behind it; after INGESTION_DELIVERY_MAX_ATTEMPTS it is parked in
  * the dead-letter topic. One that cannot succeed (a payload without what it needs, an App not
  * installed, a repository GitHub answers 404 for) is parked at once. Either way the state it was about is noted for repair.
  */
@@ -143,7 +143,8 @@ export class GithubDeliveryConsumer implements OnApplicationBootstrap {
   private async processOne(message: RawMessage, delivery: GithubDeliveryV1): Promise<OutgoingRecord[]> {
     const attempt = Number(message.headers[ATTEMPT_HEADER] ?? 0) + 1;
     try {
-      await this.processOnce.execute(delivery, () => this.dispatch.execute(delivery));
+      // Its retries are this consumer's (the retry topic), not held inline in the partition.
+      await this.processOnce.execute(delivery, () => withoutInlineRetries(() => this.dispatch.execute(delivery)));
       return [];
     } catch (caught) {
       const err = caught instanceof GithubAppNotInstalledError ? new PermanentProcessingError(caught.message) : caught;
