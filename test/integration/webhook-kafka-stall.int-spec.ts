@@ -130,5 +130,6 @@ describe('a webhook while Kafka does not acknowledge', () => {
     await eventually(async () => (contentReads(fullName, second.after).length > 0 ? true : undefined), 60_000, 200);
 
     expect(wholeReads(fullName)).toHaveLength(1);
+    process.stdout.write(`webhook answered ${answer.status} after ${answer.ms} ms with Kafka frozen (WEBHOOK_PUBLISH_TIMEOUT_MS=${PUBLISH_TIMEOUT_MS})\n`);
   }, 120_000);
 });
