@@ -192,6 +192,12 @@ export class RepositorySync {
     const { repository, scope, deliveryId } = request;
     const record = await this.records.find(repository.id);
     const recordedFiles = record?.files ?? [];
+    const touchedRoots = (paths: readonly string[]) => {
+      const touched = new Set(paths);
+      return [...new Set([...paths.filter(this.isCatalogPath), ...recordedFiles.filter((f) => touched.has(f.path)).map((f) => f.originPath)])].sort();
+    };
+    // A push touching no catalog file reads nothing: no need to place it (which may ask GitHub).
+    if (scope.kind === 'touched' && touchedRoots(scope.paths).length === 0) return EMPTY;
     const placed = await this.placed(request, record);
     const head = placed.describesBranchNow ? { ...placed.head, sourceVersion: currentReadVersion(record, placed.head.sourceVersion) } : placed.head;
     // A branch read by name (no commit to ask for) has no sha a later push could name as its `before`.
@@ -204,8 +210,7 @@ export class RepositorySync {
       roots = (await this.github.listFiles(refOf(repository), head.ref ?? head.sha)).filter(this.isCatalogPath);
       inScope = recordedFiles;
     } else {
-      const touched = new Set(scope.paths);
-      roots = [...new Set([...scope.paths.filter(this.isCatalogPath), ...recordedFiles.filter((f) => touched.has(f.path)).map((f) => f.originPath)])].sort();
+      roots = touchedRoots(scope.paths);
       const rootSet = new Set(roots);
       inScope = recordedFiles.filter((f) => rootSet.has(f.originPath));
     }
