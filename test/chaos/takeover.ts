@@ -6,7 +6,7 @@
  * served-entity topic: the survivor's own partitions go on at once, the dead one's wait until the
  * group drops it (`KAFKA_CONSUMER_SESSION_TIMEOUT_MS`, the service default unless
  * `--session-timeout-ms`) and hands them over. The killed instance is started again before the
- * next round. Engines of its own, as `npm run chaos` (--kafka-port 39092, --kafka-controller-port
+ * next round, and the next kill waits until it has joined the group. Engines of its own, as `npm run chaos` (--kafka-port 39092, --kafka-controller-port
  * 39093, --mongodb-port 57017; state under <cache>/chaos/state-<kafka port>).
  */
 import path from 'node:path';
@@ -44,7 +44,8 @@ async function main(): Promise<void> {
     MONGODB_DATABASE: `takeover_${run}`,
     KAFKA_TOPIC_PREFIX: `takeover.${run}.`,
     KAFKA_TOPIC_PARTITIONS: String(numberArgument('partitions', 6)),
-    LOG_LEVEL: 'warn',
+    // info: the "joined consumer group" line tells when a restarted instance is in the group.
+    LOG_LEVEL: 'info',
     ...(sessionTimeout > 0 ? { KAFKA_CONSUMER_SESSION_TIMEOUT_MS: String(sessionTimeout) } : {}),
   };
   log(`session timeout ${sessionTimeout > 0 ? `${sessionTimeout} ms` : 'the service default'}, ${entities} entities, ${env.KAFKA_TOPIC_PARTITIONS} partitions; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -71,10 +72,13 @@ async function main(): Promise<void> {
       }, timeoutMs, 20);
       return [...servedAt.values()].sort((a, b) => a - b);
     };
+    /** Until `instance` has joined the group: the rebalance its arrival started is over, so the kill lands on a settled group. */
+    const joined = (instance: ServiceProcess) => eventually(async () => (instance.output().includes('joined consumer group') ? true : undefined), 120_000, 100);
     // Both instances in the group and every partition served before the first kill.
+    await Promise.all(instances.map(joined));
     await updateAll(performance.now(), 120_000);
     for (let round = 1; round <= rounds; round += 1) {
-      await sleep(2_000);
+      await sleep(1_000);
       const victim = instances.shift()!;
       const killedAt = performance.now();
       process.kill(victim.pid, 'SIGKILL');
@@ -82,8 +86,9 @@ async function main(): Promise<void> {
       const result = { stalledMs: times[times.length - 1], medianMs: times[Math.floor(times.length / 2)] };
       results.push(result);
       log(`round ${round}: catalog pid ${victim.pid} SIGKILLed; every entity served ${secs(result.stalledMs)} after the kill (half of them within ${secs(result.medianMs)})`);
-      instances.push(await spawnService('catalog', env));
-      // The restarted instance has joined and the group is settled again.
+      const restarted = await spawnService('catalog', env);
+      instances.push(restarted);
+      await joined(restarted);
       await updateAll(performance.now(), 120_000);
     }
   } finally {
