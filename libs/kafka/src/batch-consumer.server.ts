@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { Consumer, IHeaders, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
 import { KafkaSettings, kafkaClientConfig } from './kafka-options';
+import { whileClusterSettles } from './topic-provisioner';
 
 const COMMIT_INTERVAL_MS = 1000;
 
@@ -153,8 +154,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         this.options.onFatal?.(payload.error);
       }
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    await whileClusterSettles(() => consumer.connect());
+    await whileClusterSettles(() => consumer.subscribe({ topics: this.options.topics, fromBeginning: true }));
     // Offsets of handled batches are committed at most every COMMIT_INTERVAL_MS, not after each
     // batch (kafkajs' autoCommit would send a request per batch): a crash or a rebalance replays
     // at most that much, which every handler absorbs (idempotent writes, deduplicated deliveries).

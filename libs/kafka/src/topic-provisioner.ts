@@ -86,7 +86,7 @@ export function whileClusterSettles<T>(work: () => Promise<T>, options: { retrie
 
 /** Partition count of an existing topic, or undefined. */
 export async function partitionCountOf(admin: Admin, name: string): Promise<number | undefined> {
-  if (!(await admin.listTopics()).includes(name)) return undefined;
+  if (!(await whileClusterSettles(() => admin.listTopics())).includes(name)) return undefined;
   const { topics } = await whileClusterSettles(() => admin.fetchTopicMetadata({ topics: [name] }));
   return topics[0]?.partitions.length;
 }
