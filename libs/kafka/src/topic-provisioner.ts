@@ -159,9 +159,15 @@ async function raiseMessageLimits(admin: Admin, specs: readonly TopicSpec[]): Pr
     return [{ name: spec.name, from: current, configEntries: [...overrides.map((e) => ({ name: e.configName, value: e.configValue })), { name: 'max.message.bytes', value: limit }] }];
   });
   if (changes.length === 0) return;
-  await whileClusterSettles(() =>
-    admin.alterConfigs({ validateOnly: false, resources: changes.map((c) => ({ type: ConfigResourceTypes.TOPIC, name: c.name, configEntries: c.configEntries })) }),
-  );
+  try {
+    await whileClusterSettles(() =>
+      admin.alterConfigs({ validateOnly: false, resources: changes.map((c) => ({ type: ConfigResourceTypes.TOPIC, name: c.name, configEntries: c.configEntries })) }),
+    );
+  } catch (err) {
+    // E.g. no ALTER_CONFIGS permission on a managed cluster: better not to start than to answer 503 for good.
+    const topics = changes.map((c) => `${c.name} (${c.from})`).join(', ');
+    throw new Error(`cannot raise max.message.bytes to ${changes[0].configEntries.at(-1)!.value} on ${topics}: ${(err as Error).message}; raise it by hand (kafka-configs.sh --alter --entity-type topics --add-config max.message.bytes=...)`, { cause: err });
+  }
   new Logger('TopicProvisioner').log({ msg: 'raised max.message.bytes of existing topics', topics: changes.map((c) => `${c.name} (${c.from} → ${c.configEntries.at(-1)!.value})`) });
 }
 
