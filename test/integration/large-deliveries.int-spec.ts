@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { GitHubStandIn, sendWebhook } from '@callboard/github-stand-in';
 import { GithubAppPipeline, startGithubAppPipeline } from '../support/github-app-pipeline';
@@ -13,6 +16,7 @@ const SECRET = 'large-deliveries-secret';
 const ORG = 'acme';
 const MIB = 1024 * 1024;
 const SIZE = 20 * MIB;
+const REPLAY_CLI = join(__dirname, '../../dist/tools/dlq-replay/src/main.js');
 
 type PushPayload = { commits: Array<Record<string, unknown>>; head_commit?: unknown };
 
@@ -122,11 +126,12 @@ describe('large deliveries (20 MiB, real Kafka and FerretDB, GitHub stand-in)', 
     expect(await topicConfig(deliveriesTopic)).toMatchObject({ 'max.message.bytes': String(32 * MIB), 'retention.ms': '604800000' });
   }, 240_000);
 
-  it('accepts a 25 MiB body that does not compress, and parks it in the dead-letter topic whole when it cannot be processed', async () => {
-    // A repository the App is not installed on: the delivery can never succeed.
-    github.createRepository('outsider/big');
-    const commit = github.commit('outsider/big', { files: { 'catalog-info.yaml': componentFile('outsider-service') } });
-    const payload = { ...(commit.payload as unknown as Record<string, unknown>), installation: undefined };
+  it('accepts a 25 MiB body that does not compress, parks it whole when it cannot be processed, and replays it', async () => {
+    // A repository of the organisation the App's installation does not cover (yet): the delivery cannot succeed.
+    github.createRepository(`${ORG}/uncovered`);
+    const commit = github.commit(`${ORG}/uncovered`, { files: { 'catalog-info.yaml': componentFile('uncovered-service') } });
+    const payload = commit.payload as unknown as Record<string, unknown>;
+    expect(payload.installation).toBeUndefined();
     const base = JSON.stringify(payload).length + ',"padding":""'.length;
     // Random base64: gzip saves a quarter at most, so the record is larger than 16 MiB on the wire.
     const body = JSON.stringify({ ...payload, padding: randomBytes(Math.floor(((25 * MIB - base - 64) * 3) / 4)).toString('base64') });
@@ -138,6 +143,15 @@ describe('large deliveries (20 MiB, real Kafka and FerretDB, GitHub stand-in)', 
     const parked = letter.json<{ reason: string; original: { value: string } }>();
     expect(parked.reason).toMatch(/not installed/i);
     expect(JSON.parse(parked.original.value)).toMatchObject({ deliveryId: response.deliveryId, payload: JSON.parse(body) });
+
+    // Once the installation covers the repository, the parked delivery goes back, whole, and is processed.
+    github.addInstallationRepositories(pipeline.installationId, [`${ORG}/uncovered`]);
+    const { stdout } = await promisify(execFile)(process.execPath, [REPLAY_CLI, '--topic', 'callboard.github.deliveries.v1', '--delivery', response.deliveryId, '--json'], {
+      env: { ...process.env, ...pipeline.env, LOG_LEVEL: 'warn' },
+      maxBuffer: 16 * MIB,
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ dryRun: false, replayed: [{ deliveryId: response.deliveryId }], skipped: [] });
+    await served('component', 'uncovered-service');
   }, 240_000);
 
   it('answers a body over WEBHOOK_BODY_LIMIT_BYTES with 413 and says why', async () => {
