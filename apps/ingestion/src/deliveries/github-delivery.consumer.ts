@@ -34,7 +34,9 @@ const MIB = 1024 * 1024;
 // A delivery may be 25 MiB, and decoded it takes several times that. A slice holds one large
 // delivery or many small ones, and the slices of all partitions handled at once hold at most
 // about one large delivery besides small ones: the consumer's memory does not grow with how many
-// large deliveries arrive together.
+// large deliveries arrive together. A retry waiting its backoff holds its share meanwhile (it is
+// in memory): a large delivery may wait up to INGESTION_RETRY_MAX_DELAY_MS behind a large retry,
+// small ones go on.
 const SLICE_BYTES = 4 * MIB;
 const BYTES_IN_FLIGHT = 32 * MIB;
 
