@@ -95,7 +95,12 @@ describe('large deliveries (20 MiB, real Kafka and FerretDB, GitHub stand-in)', 
   });
 
   const { served } = catalogReader(() => pipeline.query.url);
-  const send = (payload: string, deliveryId?: string) => sendWebhook({ url: webhookUrl, secret: SECRET, event: 'push', payload, deliveryId, timeoutMs: 60_000 });
+  const send = async (payload: string, deliveryId?: string) => {
+    const started = Date.now();
+    const response = await sendWebhook({ url: webhookUrl, secret: SECRET, event: 'push', payload, deliveryId, timeoutMs: 60_000 });
+    process.stdout.write(`webhook answered ${response.status} after ${Date.now() - started} ms to a ${payload.length}-byte delivery\n`);
+    return response;
+  };
 
   it('accepts a signed 20 MiB push, serves the change it announces, and processes it once', async () => {
     pipeline.createRepository('big-monorepo');
