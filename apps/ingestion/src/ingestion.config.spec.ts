@@ -88,4 +88,10 @@ describe('ingestion configuration', () => {
     expect(failure({ INGESTION_DEDUP_RETENTION_DAYS: '3' })).toMatch(/INGESTION_DEDUP_RETENTION_DAYS: at least GitHub's redelivery window/);
     expect(failure({ INGESTION_DELIVERY_MAX_ATTEMPTS: '0' })).toMatch(/INGESTION_DELIVERY_MAX_ATTEMPTS/);
   });
+
+  it('takes a webhook body limit up to GitHub\'s 25 MiB, no more, and says why', () => {
+    expect(parse({}).WEBHOOK_BODY_LIMIT_BYTES).toBe(25 * 1024 * 1024);
+    expect(parse({ WEBHOOK_BODY_LIMIT_BYTES: String(1024 * 1024) }).WEBHOOK_BODY_LIMIT_BYTES).toBe(1024 * 1024);
+    expect(failure({ WEBHOOK_BODY_LIMIT_BYTES: String(25 * 1024 * 1024 + 1) })).toMatch(/WEBHOOK_BODY_LIMIT_BYTES.*at most 26214400/);
+  });
 });
