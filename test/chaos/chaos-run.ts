@@ -109,7 +109,8 @@ function differences(truth: Map<string, SyntheticEntity>, served: Map<string, Se
     else if (entity.metadata.description !== item.entity.metadata.description) stale.push(`${ref} (served "${entity.metadata.description}", declared "${item.entity.metadata.description}")`);
   }
   // Served but declared by no file any more: a removal that did not arrive is stale too.
-  for (const ref of served.keys()) if (!truth.has(ref)) stale.push(`${ref} (removed from its file)`);
+  // Not the generated Location of each registered catalog file (Backstage's, `generated-<hash>`): no file declares it.
+  for (const ref of served.keys()) if (!truth.has(ref) && !ref.startsWith('location:default/generated-')) stale.push(`${ref} (removed from its file)`);
   return { lost, stale };
 }
 

@@ -91,6 +91,71 @@ describe('repositories in the catalog: pushes, repository and installation event
     expect(await read('component', 'reordered-b')).not.toBeNull();
   });
 
+  /** Commits in one second of GitHub's clock (its times are whole seconds), just after a second begins. */
+  const inOneSecond = async <T>(commits: () => T[]): Promise<T[]> => {
+    await new Promise((resolve) => setTimeout(resolve, 1_050 - (Date.now() % 1_000)));
+    return commits();
+  };
+  const timesOf = (commit: ReturnType<GitHubStandIn['commit']>) => [commit.payload.repository.pushed_at, commit.payload.head_commit?.timestamp];
+  const branchReads = (repository: string) => github.requests.filter((r) => r.path.startsWith(`/repos/${ORG}/${repository}/branches/`)).length;
+
+  it('ends on the newer commit when two pushes of the same second are delivered in reverse order, the commit chain telling them apart', async () => {
+    createRepository('same-second');
+    await pushCommit('same-second', { 'catalog-info.yaml': component('same-second-service', { description: 'initial' }) });
+    await served('component', 'same-second-service');
+    const [first, second] = await inOneSecond(() => [
+      // The older push also adds a file the newer one does not touch: it must still arrive.
+      github.commit(`${ORG}/same-second`, { files: { 'catalog-info.yaml': component('same-second-service', { description: 'first' }), 'a/catalog-info.yaml': component('same-second-a') } }),
+      github.commit(`${ORG}/same-second`, { files: { 'catalog-info.yaml': component('same-second-service', { description: 'second' }) } }),
+    ]);
+    expect(timesOf(second)).toEqual(timesOf(first));
+    expect(second.payload.before).toBe(first.after);
+    await deliver('push', second.payload);
+    await served('component', 'same-second-service', (e) => e.metadata.description === 'second');
+    await deliver('push', first.payload);
+    await served('component', 'same-second-a');
+    // A repository's deliveries are handled in order: once a later one is served, the older one has been handled.
+    await pushCommit('same-second', { 'marker/catalog-info.yaml': component('same-second-marker') });
+    await served('component', 'same-second-marker');
+    expect((await read('component', 'same-second-service'))?.metadata.description).toBe('second');
+    // The chain alone decided: the branch was not read.
+    expect(branchReads('same-second')).toBe(0);
+  });
+
+  it('reads the branch head when pushes of the same second arrive with no chain between them, and ends on the newest', async () => {
+    createRepository('same-second-three');
+    await pushCommit('same-second-three', { 'catalog-info.yaml': component('same-second-three-service', { description: 'initial' }) });
+    await served('component', 'same-second-three-service');
+    const [first, second, third] = await inOneSecond(() =>
+      ['first', 'second', 'third'].map((description) => github.commit(`${ORG}/same-second-three`, { files: { 'catalog-info.yaml': component('same-second-three-service', { description }) } })),
+    );
+    expect(timesOf(third)).toEqual(timesOf(first));
+    await deliver('push', third.payload);
+    await served('component', 'same-second-three-service', (e) => e.metadata.description === 'third');
+    // Neither the first's after nor its before is the third's: only the branch can say.
+    await deliver('push', first.payload);
+    await deliver('push', second.payload);
+    await pushCommit('same-second-three', { 'marker/catalog-info.yaml': component('same-second-three-marker') });
+    await served('component', 'same-second-three-marker');
+    expect((await read('component', 'same-second-three-service'))?.metadata.description).toBe('third');
+    expect(branchReads('same-second-three')).toBeGreaterThan(0);
+  });
+
+  it('applies pushes of the same second delivered in order, without reading the branch', async () => {
+    createRepository('same-second-ordered');
+    await pushCommit('same-second-ordered', { 'catalog-info.yaml': component('same-second-ordered-service', { description: 'initial' }) });
+    await served('component', 'same-second-ordered-service');
+    const [first, second] = await inOneSecond(() =>
+      ['first', 'second'].map((description) => github.commit(`${ORG}/same-second-ordered`, { files: { 'catalog-info.yaml': component('same-second-ordered-service', { description }) } })),
+    );
+    expect(timesOf(second)).toEqual(timesOf(first));
+    await deliver('push', first.payload);
+    await served('component', 'same-second-ordered-service', (e) => e.metadata.description === 'first');
+    await deliver('push', second.payload);
+    await served('component', 'same-second-ordered-service', (e) => e.metadata.description === 'second');
+    expect(branchReads('same-second-ordered')).toBe(0);
+  });
+
   it('follows a force-push back to an older commit, although that commit is older than the pushes it undoes', async () => {
     createRepository('rewound');
     const old = await pushCommit('rewound', { 'catalog-info.yaml': component('rewound-service', { description: 'old' }) });

@@ -31,6 +31,13 @@ describe('ingestion configuration', () => {
     expect(parse({ GITHUB_APP_ID: '12345', GITHUB_APP_PRIVATE_KEY: privateKey }).githubAuth).toEqual({ kind: 'app', appId: 12345, privateKey });
   });
 
+  it('waits 8 s for Kafka before a webhook is answered 503, and refuses a wait that is no number of ms', () => {
+    expect(parse({}).WEBHOOK_PUBLISH_TIMEOUT_MS).toBe(8000);
+    expect(parse({ WEBHOOK_PUBLISH_TIMEOUT_MS: '2500' }).WEBHOOK_PUBLISH_TIMEOUT_MS).toBe(2500);
+    expect(failure({ WEBHOOK_PUBLISH_TIMEOUT_MS: 'soon' })).toMatch(/WEBHOOK_PUBLISH_TIMEOUT_MS/);
+    expect(failure({ WEBHOOK_PUBLISH_TIMEOUT_MS: '10' })).toMatch(/WEBHOOK_PUBLISH_TIMEOUT_MS/);
+  });
+
   it('reads the App key from a one-line value with \\n escapes, or from a file', () => {
     const oneLine = privateKey.trim().replace(/\n/g, '\\n');
     expect(parse({ GITHUB_APP_ID: '7', GITHUB_APP_PRIVATE_KEY: oneLine }).githubAuth).toEqual({ kind: 'app', appId: 7, privateKey });
@@ -80,5 +87,11 @@ describe('ingestion configuration', () => {
     expect(parse({ INGESTION_DELIVERY_MAX_ATTEMPTS: '2', INGESTION_DEDUP_RETENTION_DAYS: '14' })).toMatchObject({ INGESTION_DELIVERY_MAX_ATTEMPTS: 2, INGESTION_DEDUP_RETENTION_DAYS: 14 });
     expect(failure({ INGESTION_DEDUP_RETENTION_DAYS: '3' })).toMatch(/INGESTION_DEDUP_RETENTION_DAYS: at least GitHub's redelivery window/);
     expect(failure({ INGESTION_DELIVERY_MAX_ATTEMPTS: '0' })).toMatch(/INGESTION_DELIVERY_MAX_ATTEMPTS/);
+  });
+
+  it('takes a webhook body limit up to GitHub\'s 25 MiB, no more, and says why', () => {
+    expect(parse({}).WEBHOOK_BODY_LIMIT_BYTES).toBe(25 * 1024 * 1024);
+    expect(parse({ WEBHOOK_BODY_LIMIT_BYTES: String(1024 * 1024) }).WEBHOOK_BODY_LIMIT_BYTES).toBe(1024 * 1024);
+    expect(failure({ WEBHOOK_BODY_LIMIT_BYTES: String(25 * 1024 * 1024 + 1) })).toMatch(/WEBHOOK_BODY_LIMIT_BYTES.*at most 26214400/);
   });
 });

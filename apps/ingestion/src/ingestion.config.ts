@@ -42,8 +42,24 @@ export const webhookEnv = {
     .string()
     .optional()
     .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
-  /** GitHub's payloads are capped at 25 MB; anything larger is not from GitHub. */
-  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(25 * 1024 * 1024),
+  /**
+   * GitHub's payloads are capped at 25 MB; anything larger is not from GitHub. Not above: a
+   * delivery is recorded as one Kafka message (topics take 32 MiB), and parked whole, escaped
+   * inside a dead letter, if it cannot be processed; a larger body could be refused by Kafka
+   * (503, for good) instead of answered 413.
+   */
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(25 * 1024 * 1024, 'at most 26214400 (25 MiB, GitHub\'s cap): a delivery is recorded as one Kafka message')
+    .default(25 * 1024 * 1024),
+  /**
+   * How long a webhook waits for Kafka to acknowledge its record before it is answered 503:
+   * below GitHub's 10 s, after which GitHub gives up on the delivery and shows it as failed
+   * whatever the answer would have been.
+   */
+  WEBHOOK_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(8000),
 };
 
 type IssueSink = { addIssue(issue: { code: 'custom'; path: string[]; message: string; input?: unknown }): void };

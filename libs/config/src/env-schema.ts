@@ -44,8 +44,13 @@ export const kafkaEnv = {
     .default(''),
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
-  /** How long a consumer that died silently keeps its partitions before the group rebalances. */
-  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(30000),
+  /**
+   * How long a consumer that died silently keeps its partitions before the group rebalances:
+   * every entity keyed on them is that stale. Short is safe because consumers heartbeat (every
+   * sixth of it) also while a long batch is handled; 6 s is the broker's default
+   * group.min.session.timeout.ms.
+   */
+  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(10000),
 };
 
 export const mongoEnv = {

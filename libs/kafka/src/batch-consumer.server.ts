@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { Semaphore } from 'async-mutex';
 import { Consumer, IHeaders, Kafka, KafkaMessage, PartitionAssigner } from 'kafkajs';
 import { KafkaSettings, kafkaClientConfig } from './kafka-options';
+import { whileClusterSettles } from './topic-provisioner';
 
 const COMMIT_INTERVAL_MS = 1000;
 
@@ -45,6 +47,20 @@ export interface BatchConsumerOptions {
    */
   maxBatchMessages?: number;
   /**
+   * Most message bytes (values) in one slice: a slice ends before the message that would take it
+   * past this, so a slice holds one large message or many small ones, never many large ones
+   * (default: no limit). A message larger than this is a slice of its own.
+   */
+  maxBatchBytes?: number;
+  /**
+   * Most message bytes in slices being handled at once, over all partitions (default: no limit):
+   * a handler decodes what it is given, so this bounds the memory concurrent partitions take
+   * together. A slice larger than this waits until it is the only one.
+   */
+  maxBytesInFlight?: number;
+  /** Most bytes fetched at once (kafkajs' maxBytes; default 10 MiB). */
+  maxBytes?: number;
+  /**
    * Handles a whole batch. Resolving means every message was handled (written, published): its
    * offsets may then be committed, which kafkajs does at most every COMMIT_INTERVAL_MS (and when
    * the partition is revoked or the consumer stops). Rejecting makes kafkajs fetch the batch
@@ -64,6 +80,25 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
     out[name] = Buffer.isBuffer(value) ? value.toString('utf8') : Array.isArray(value) ? value.map(String).join(',') : String(value);
   }
   return out;
+}
+
+/** A fetched partition's messages cut into slices of at most `maxMessages` messages and `maxBytes` bytes of values. */
+export function slicesOf<M extends { value: Buffer | null }>(messages: readonly M[], maxMessages = Infinity, maxBytes = Infinity): M[][] {
+  const slices: M[][] = [];
+  let current: M[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = message.value?.length ?? 0;
+    if (current.length > 0 && (current.length >= maxMessages || bytes + size > maxBytes)) {
+      slices.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
 }
 
 function rawMessage(topic: string, partition: number, message: KafkaMessage): RawMessage {
@@ -92,6 +127,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   // Next offset to read per topic-partition whose batches were handled and not committed yet.
   private readonly handled = new Map<string, { topic: string; partition: number; offset: string }>();
   private committer: NodeJS.Timeout | undefined;
+  private readonly inFlight: Semaphore | undefined;
 
   constructor(
     private readonly settings: KafkaSettings,
@@ -107,6 +143,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
           setTimeout(() => process.exit(1), 100);
         }),
     };
+    if (options.maxBytesInFlight !== undefined) this.inFlight = new Semaphore(options.maxBytesInFlight);
   }
 
   get groupId(): string {
@@ -131,6 +168,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       heartbeatInterval,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
+      ...(this.options.maxBytes !== undefined ? { maxBytes: this.options.maxBytes } : {}),
       // Idle fetches wait this long on the broker; data is returned as soon as it arrives.
       maxWaitTimeInMs: 1000,
       ...(this.options.partitionAssigner ? { partitionAssigners: [this.options.partitionAssigner] } : {}),
@@ -153,8 +191,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         this.options.onFatal?.(payload.error);
       }
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    await whileClusterSettles(() => consumer.connect());
+    await whileClusterSettles(() => consumer.subscribe({ topics: this.options.topics, fromBeginning: true }));
     // Offsets of handled batches are committed at most every COMMIT_INTERVAL_MS, not after each
     // batch (kafkajs' autoCommit would send a request per batch): a crash or a rebalance replays
     // at most that much, which every handler absorbs (idempotent writes, deduplicated deliveries).
@@ -163,11 +201,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        const slice = this.options.maxBatchMessages ?? batch.messages.length;
-        for (let start = 0; start < batch.messages.length; start += slice) {
+        for (const slice of slicesOf(batch.messages, this.options.maxBatchMessages, this.options.maxBatchBytes)) {
           if (!isRunning() || isStale()) return;
-          const messages = batch.messages.slice(start, start + slice).map((m) => rawMessage(batch.topic, batch.partition, m));
-          await this.whileAlive(heartbeatInterval, heartbeat, () => this.options.handleBatch({ topic: batch.topic, partition: batch.partition, messages }, { heartbeat }));
+          const messages = slice.map((m) => rawMessage(batch.topic, batch.partition, m));
+          const handle = () => this.options.handleBatch({ topic: batch.topic, partition: batch.partition, messages }, { heartbeat });
+          await this.whileAlive(heartbeatInterval, heartbeat, () => this.withinBytesInFlight(messages, handle));
           const last = messages[messages.length - 1].offset;
           resolveOffset(last);
           this.handled.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
@@ -176,6 +214,13 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     });
     this.committer = setInterval(() => void this.commitHandled(), COMMIT_INTERVAL_MS);
     this.committer.unref();
+  }
+
+  private withinBytesInFlight<T>(messages: RawMessage[], work: () => Promise<T>): Promise<T> {
+    if (!this.inFlight) return work();
+    const bytes = messages.reduce((n, m) => n + (m.value?.length ?? 0), 0);
+    // At least 1 (a semaphore takes no weight 0), at most all of it (more would wait for ever).
+    return this.inFlight.runExclusive(work, Math.min(Math.max(bytes, 1), this.options.maxBytesInFlight!));
   }
 
   /**

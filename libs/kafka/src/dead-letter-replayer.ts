@@ -4,6 +4,7 @@ import { deadLetterTopicOf, TOPIC_CONTRACTS, TopicName } from '@callboard/contra
 import { decideReplay, LetterSummary, ReadDeadLetter, ReplayFilter } from './dead-letter-selection';
 import { EventPublisher } from './event-publisher';
 import { KafkaSettings, topicName } from './kafka-options';
+import { whileClusterSettles } from './topic-provisioner';
 
 export interface ReplayRequest extends ReplayFilter {
   /** The source topic (unprefixed), e.g. `callboard.github.deliveries.v1`; its `.dlq` is read. */
@@ -92,21 +93,21 @@ export class DeadLetterReplayer {
   /** Every message in the topic up to its end now, ordered by partition and offset. */
   private async readAll(topic: string, timeoutMs: number): Promise<ReadDeadLetter[]> {
     const admin = this.kafka.admin();
-    await admin.connect();
+    await whileClusterSettles(() => admin.connect());
     const groupId = `${this.settings.KAFKA_TOPIC_PREFIX}callboard-dlq-replay-${randomUUID()}`;
     try {
-      const existing = await admin.listTopics();
+      const existing = await whileClusterSettles(() => admin.listTopics());
       if (!existing.includes(topic)) throw new DeadLetterTopicMissingError(`no dead-letter topic ${topic} (nothing was ever parked there, or KAFKA_TOPIC_PREFIX differs)`);
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await whileClusterSettles(() => admin.fetchTopicOffsets(topic));
       // The last offset to read in each partition that holds anything.
       const pending = new Map(offsets.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high) - 1n]));
       if (pending.size === 0) return [];
 
       const letters: ReadDeadLetter[] = [];
       const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
-      await consumer.connect();
+      await whileClusterSettles(() => consumer.connect());
       try {
-        await consumer.subscribe({ topic, fromBeginning: true });
+        await whileClusterSettles(() => consumer.subscribe({ topic, fromBeginning: true }));
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`could not read ${topic} to its end within ${timeoutMs} ms`)), timeoutMs);
           consumer

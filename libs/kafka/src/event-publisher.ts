@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CompressionTypes, IHeaders, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { checkContract, DeadLetterV1, deadLetterV1Schema, decodeContract } from '@callboard/contracts';
+import { whileClusterSettles } from './topic-provisioner';
 
 export interface OutgoingMessage<T> {
   key: string;
@@ -66,7 +67,8 @@ export class EventPublisher {
   }
 
   async connect(): Promise<void> {
-    await this.producer.connect();
+    // At start-up, possibly against a cluster created seconds before.
+    await whileClusterSettles(() => this.producer.connect());
     this.connected = true;
   }
 

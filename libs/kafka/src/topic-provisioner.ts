@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import retry from 'async-retry';
-import { Admin, Kafka } from 'kafkajs';
+import { Admin, ConfigResourceTypes, ConfigSource, Kafka } from 'kafkajs';
 import { deadLetterTopicOf, TOPICS, TopicName } from '@callboard/contracts';
 import { KafkaSettings, topicName } from './kafka-options';
 
@@ -15,9 +15,13 @@ export interface TopicSpec {
 }
 
 const MIB = 1024 * 1024;
-// A message (a record batch, compressed) may be this large on every topic, whatever the broker's
-// default: a GitHub delivery up to 25 MB, an entity or a change event of a large entity.
-const MAX_MESSAGE_BYTES = { 'max.message.bytes': String(32 * MIB) };
+/**
+ * Largest message (a record batch, compressed) every topic takes, whatever the broker's default
+ * (1 MiB): a GitHub delivery of up to 25 MiB recorded whole even if it does not compress, with its
+ * headers; an entity or a change event of a large entity. Consumers of large records fetch this much.
+ */
+export const TOPIC_MAX_MESSAGE_BYTES = 32 * MIB;
+const MAX_MESSAGE_BYTES = { 'max.message.bytes': String(TOPIC_MAX_MESSAGE_BYTES) };
 
 // Why each topic keeps what it keeps.
 const TOPIC_CONFIG: Record<TopicName, Record<string, string>> = {
@@ -88,7 +92,7 @@ export function whileClusterSettles<T>(work: () => Promise<T>, options: { retrie
 
 /** Partition count of an existing topic, or undefined. */
 export async function partitionCountOf(admin: Admin, name: string): Promise<number | undefined> {
-  if (!(await admin.listTopics()).includes(name)) return undefined;
+  if (!(await whileClusterSettles(() => admin.listTopics())).includes(name)) return undefined;
   const { topics } = await whileClusterSettles(() => admin.fetchTopicMetadata({ topics: [name] }));
   return topics[0]?.partitions.length;
 }
@@ -124,6 +128,7 @@ export async function provisionTopics(kafka: Kafka, settings: KafkaSettings, spe
         if (!/already exists/i.test(String((err as Error).message)) && !String(JSON.stringify(err)).includes('TOPIC_ALREADY_EXISTS')) throw err;
       }
     }
+    await raiseMessageLimits(admin, specs.filter((t) => existing.has(t.name)));
     await whileClusterSettles(async () => {
       const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((t) => t.name) });
       const leaderless = topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0 || p.partitionErrorCode !== 0));
@@ -132,6 +137,40 @@ export async function provisionTopics(kafka: Kafka, settings: KafkaSettings, spe
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Raises `max.message.bytes` of existing topics to what their spec says where it is smaller: a
+ * topic created before the limit was raised (or by hand, or by a cluster's defaults) would
+ * otherwise refuse every large record for good, and a webhook answered 503 is never accepted.
+ * A larger limit set by an operator stays. The AlterConfigs request kafkajs sends replaces all of
+ * a topic's overrides, so the ones it has are sent again with the new limit.
+ */
+async function raiseMessageLimits(admin: Admin, specs: readonly TopicSpec[]): Promise<void> {
+  const wanted = specs.filter((t) => t.config['max.message.bytes'] !== undefined);
+  if (wanted.length === 0) return;
+  const { resources } = await whileClusterSettles(() =>
+    admin.describeConfigs({ includeSynonyms: false, resources: wanted.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name })) }),
+  );
+  const changes = wanted.flatMap((spec) => {
+    const entries = resources.find((r) => r.resourceName === spec.name)?.configEntries ?? [];
+    const current = Number(entries.find((e) => e.configName === 'max.message.bytes')?.configValue);
+    const limit = spec.config['max.message.bytes'];
+    if (current >= Number(limit)) return [];
+    const overrides = entries.filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && e.configName !== 'max.message.bytes');
+    return [{ name: spec.name, from: current, configEntries: [...overrides.map((e) => ({ name: e.configName, value: e.configValue })), { name: 'max.message.bytes', value: limit }] }];
+  });
+  if (changes.length === 0) return;
+  try {
+    await whileClusterSettles(() =>
+      admin.alterConfigs({ validateOnly: false, resources: changes.map((c) => ({ type: ConfigResourceTypes.TOPIC, name: c.name, configEntries: c.configEntries })) }),
+    );
+  } catch (err) {
+    // E.g. no ALTER_CONFIGS permission on a managed cluster: better not to start than to answer 503 for good.
+    const topics = changes.map((c) => `${c.name} (${c.from})`).join(', ');
+    throw new Error(`cannot raise max.message.bytes to ${changes[0].configEntries.at(-1)!.value} on ${topics}: ${(err as Error).message}; raise it by hand (kafka-configs.sh --alter --entity-type topics --add-config max.message.bytes=...)`, { cause: err });
+  }
+  new Logger('TopicProvisioner').log({ msg: 'raised max.message.bytes of existing topics', topics: changes.map((c) => `${c.name} (${c.from} → ${c.configEntries.at(-1)!.value})`) });
 }
 
 /** Creates the topics a service uses (and their dead-letter companions) if they are missing. */

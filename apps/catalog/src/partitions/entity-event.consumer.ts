@@ -27,7 +27,7 @@ export class EntityEventConsumer implements OnApplicationBootstrap {
   /** The relations topic has as many partitions as the entity-event topic: keys must land on the same partition numbers. */
   async provisionRelationsTopic(): Promise<void> {
     const admin = this.kafka.admin();
-    await admin.connect();
+    await whileClusterSettles(() => admin.connect());
     let partitions: number | undefined;
     try {
       partitions = await partitionCountOf(admin, this.topics.entityEvents);

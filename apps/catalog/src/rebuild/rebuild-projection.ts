@@ -3,7 +3,7 @@ import { Admin, Kafka } from 'kafkajs';
 import mongoose from 'mongoose';
 import { catalogEntityV1Schema, catalogRelationsTopic, deadLetterTopicOf, TOPICS } from '@callboard/contracts';
 import { ConfigOverrides, environmentWith, parseEnv } from '@callboard/config';
-import { EventPublisher, kafkaClientConfig, OutgoingRecord, topicName } from '@callboard/kafka';
+import { EventPublisher, kafkaClientConfig, OutgoingRecord, topicName, whileClusterSettles } from '@callboard/kafka';
 import { createServiceApp } from '@callboard/observability';
 import { CatalogConfig, catalogConfigSchema } from '../catalog.config';
 import { catalogService } from '../catalog.service';
@@ -26,11 +26,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const PUBLISH_CHUNK = 500;
 
 async function endOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
-  return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+  return new Map((await whileClusterSettles(() => admin.fetchTopicOffsets(topic))).map((p) => [p.partition, BigInt(p.high)]));
 }
 
 async function behind(admin: Admin, groupId: string, topic: string, ends: Map<number, bigint>): Promise<number> {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const [committed] = await whileClusterSettles(() => admin.fetchOffsets({ groupId, topics: [topic] }));
   return committed.partitions.filter((p) => (ends.get(p.partition) ?? 0n) > 0n && BigInt(p.offset) < (ends.get(p.partition) ?? 0n)).length;
 }
 
@@ -58,11 +58,11 @@ export async function rebuildProjection(options: { force?: boolean; timeoutMs?: 
 
   const kafka = new Kafka(kafkaClientConfig(config, 'catalog-rebuild'));
   const admin = kafka.admin();
-  await admin.connect();
+  await whileClusterSettles(() => admin.connect());
   const connection = await mongoose.createConnection(config.MONGODB_URI, { dbName: config.MONGODB_DATABASE, retryWrites: false }).asPromise();
   const publisher = new EventPublisher(kafka);
   try {
-    const { groups } = await admin.describeGroups([liveGroup]);
+    const { groups } = await whileClusterSettles(() => admin.describeGroups([liveGroup]));
     const members = groups[0]?.members.length ?? 0;
     if (members > 0 && !options.force) {
       throw new RebuildRefusedError(`the catalog consumer group ${liveGroup} has ${members} active member(s): stop the catalog service first (or pass --force)`);

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { GithubDeliveryV1 } from '@callboard/contracts';
 import { PermanentProcessingError } from '@callboard/kafka';
 import { GithubAppNotInstalledError } from '../github/github-client.factory';
+import { GithubRepositoryUnreachableError } from '../github/github-repositories.repository';
 import { HandleOrgEventUseCase } from '../org/handle-org-event.use-case';
 import { isOrgPeopleEvent } from '../org/org-event';
 import { HandleInstallationEventUseCase } from '../repository-events/handle-installation-event.use-case';
@@ -36,6 +37,7 @@ export class DispatchDeliveryUseCase {
           await this.processPush.execute(push.data, delivery.deliveryId);
         } catch (err) {
           if (err instanceof GithubAppNotInstalledError) throw new PermanentProcessingError(err.message, { repository: push.data.repository.full_name });
+          if (err instanceof GithubRepositoryUnreachableError) throw new PermanentProcessingError(err.message, { repository: err.repository, status: err.status });
           throw err;
         }
         return;

@@ -15,9 +15,10 @@ import {
   PermanentProcessingError,
   provisionTopics,
   RawMessage,
+  TOPIC_MAX_MESSAGE_BYTES,
   topicName,
 } from '@callboard/kafka';
-import { GithubAppNotInstalledError } from '../github/github-client.factory';
+import { GithubAppNotInstalledError, withoutInlineRetries } from '../github/github-client.factory';
 import type { IngestionConfig } from '../ingestion.config';
 import { NoteFailedDeliveryUseCase } from '../repairs/note-failed-delivery.use-case';
 import { DispatchDeliveryUseCase } from './dispatch-delivery.use-case';
@@ -29,6 +30,15 @@ const RETRY_AT_HEADER = 'callboard-retry-at';
 const STAGE = 'ingestion.delivery';
 // Days: the retry topic holds what is waiting for a few seconds, at most minutes.
 const RETRY_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
+const MIB = 1024 * 1024;
+// A delivery may be 25 MiB, and decoded it takes several times that. A slice holds one large
+// delivery or many small ones, and the slices of all partitions handled at once hold at most
+// about one large delivery besides small ones: the consumer's memory does not grow with how many
+// large deliveries arrive together. A retry waiting its backoff holds its share meanwhile (it is
+// in memory): a large delivery may wait up to INGESTION_RETRY_MAX_DELAY_MS behind a large retry,
+// small ones go on.
+const SLICE_BYTES = 4 * MIB;
+const BYTES_IN_FLIGHT = 32 * MIB;
 
 /** The deliveries topic's companion holding failed deliveries until their next attempt is due. */
 export function deliveryRetryTopicOf(deliveriesTopic: string): string {
@@ -65,10 +75,10 @@ function errorDetails(err: unknown): Record<string, unknown> {
  * Consumes recorded deliveries in batches: deliveries about different repositories (or
  * organisations, installations: the message key) are processed at the same time, up to
  * INGESTION_CONCURRENCY, each key's in offset order. A delivery that fails for a reason that may
- * pass (GitHub unreachable after Octokit's retries) is moved to the retry topic, due after a
- * backoff, so it holds up nothing behind it; after INGESTION_DELIVERY_MAX_ATTEMPTS it is parked in
+ * pass (a GitHub server error: not retried inline, see withoutInlineRetries) is moved to the retry
+ * topic, due after a backoff, so it holds up nothing behind it; after INGESTION_DELIVERY_MAX_ATTEMPTS it is parked in
  * the dead-letter topic. One that cannot succeed (a payload without what it needs, an App not
- * installed) is parked at once. Either way the state it was about is noted for repair.
+ * installed, a repository GitHub answers 404 for) is parked at once. Either way the state it was about is noted for repair.
  */
 @Injectable()
 export class GithubDeliveryConsumer implements OnApplicationBootstrap {
@@ -103,6 +113,13 @@ export class GithubDeliveryConsumer implements OnApplicationBootstrap {
       clientIdSuffix: 'ingestion-consumer',
       topics: [this.topic, this.retryTopic],
       partitionsConsumedConcurrently: Math.max(2, this.config.KAFKA_TOPIC_PARTITIONS * 2),
+      // A partition whose next delivery is large is fetched whole like any other (the broker
+      // otherwise hands out a record above the per-partition size only to the first partition
+      // of a fetch); a fetch holds at most about one such record.
+      maxBytesPerPartition: TOPIC_MAX_MESSAGE_BYTES,
+      maxBytes: TOPIC_MAX_MESSAGE_BYTES,
+      maxBatchBytes: SLICE_BYTES,
+      maxBytesInFlight: BYTES_IN_FLIGHT,
       handleBatch: (batch, context) => this.handleBatch(batch, context.heartbeat),
     });
   }
@@ -143,7 +160,8 @@ export class GithubDeliveryConsumer implements OnApplicationBootstrap {
   private async processOne(message: RawMessage, delivery: GithubDeliveryV1): Promise<OutgoingRecord[]> {
     const attempt = Number(message.headers[ATTEMPT_HEADER] ?? 0) + 1;
     try {
-      await this.processOnce.execute(delivery, () => this.dispatch.execute(delivery));
+      // Its retries are this consumer's (the retry topic), not held inline in the partition.
+      await this.processOnce.execute(delivery, () => withoutInlineRetries(() => this.dispatch.execute(delivery)));
       return [];
     } catch (caught) {
       const err = caught instanceof GithubAppNotInstalledError ? new PermanentProcessingError(caught.message) : caught;

@@ -33,6 +33,7 @@ export class ProcessPushUseCase {
       head,
       // A forced push sets the branch to what it names, whatever its commits' times say.
       describesBranchNow: push.forced === true,
+      before: push.before,
       scope: rescan ? { kind: 'all' } : { kind: 'touched', paths: touchedPaths(push), previousCommit: push.before },
       deliveryId,
     });

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createAppAuth } from '@octokit/auth-app';
 import { Semaphore } from 'async-mutex';
@@ -14,6 +15,20 @@ import { InstallationTokenCache } from './installation-token-cache';
 // x-ratelimit-reset) waited out by @octokit/plugin-throttling.
 const GithubOctokit = Octokit.plugin(retry, throttling);
 export type GithubClient = InstanceType<typeof GithubOctokit>;
+
+/**
+ * Set while a recorded delivery is processed: its failed attempt waits in the deliveries' retry
+ * topic (GithubDeliveryConsumer), so GitHub server errors are not also retried inline, where
+ * their backoff (1 + 4 + 9 s with GITHUB_MAX_RETRIES=3) would hold up the deliveries of other
+ * repositories behind it in the partition. Rate limits are still waited out inline: they are
+ * GitHub's for every repository alike, so what is behind would wait for them anyway.
+ */
+const retriedElsewhere = new AsyncLocalStorage<true>();
+
+/** Runs `work` with GitHub server errors failing at once instead of being retried inline (see retriedElsewhere). */
+export function withoutInlineRetries<T>(work: () => Promise<T>): Promise<T> {
+  return retriedElsewhere.run(true, work);
+}
 
 /** A repository to read, with the App installation its delivery came through (if any). */
 export interface GithubRepositoryRef {
@@ -133,6 +148,7 @@ export class GithubClientFactory {
     // ((count + 1)² s). Registered last, this hook runs first and gives each call its own copy.
     client.hook.wrap('request', (request, options) => {
       options.request = { ...options.request };
+      if (retriedElsewhere.getStore() && options.request.retries === undefined) options.request.retries = 0;
       return request(options);
     });
     return client;

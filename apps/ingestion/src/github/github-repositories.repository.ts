@@ -3,7 +3,7 @@ import { APP_CONFIG } from '@callboard/config';
 import type { IngestionConfig } from '../ingestion.config';
 import type { RepositoryIdentity } from '../repository-sync/repository-record';
 import { listFiles, TreeListing } from '../repository-sync/tree-walk';
-import { GithubClientFactory, GithubRepositoryRef } from './github-client.factory';
+import { GithubClient, GithubClientFactory, GithubRepositoryRef } from './github-client.factory';
 
 interface RepositoryPayload {
   id: number;
@@ -15,6 +15,33 @@ interface RepositoryPayload {
 }
 
 const statusOf = (err: unknown) => (err as { status?: number }).status;
+
+/**
+ * GitHub's answer about a repository that no retry changes: 404 or 410 (deleted, or never
+ * visible to these credentials), 403 that is not a rate limit (the App lacks the permission).
+ * 401 is not one: a refused installation token is exchanged again on the next attempt.
+ */
+function isRefusal(err: unknown): boolean {
+  const status = statusOf(err);
+  if (status === 404 || status === 410) return true;
+  if (status !== 403) return false;
+  const headers = (err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {};
+  return headers['x-ratelimit-remaining'] !== '0' && headers['retry-after'] === undefined;
+}
+
+/** GitHub refuses to show a repository at all (see isRefusal): a fact about it, not an outage. */
+export class GithubRepositoryUnreachableError extends Error {
+  constructor(
+    readonly repository: string,
+    readonly status: number,
+  ) {
+    super(
+      status === 403
+        ? `GitHub refuses access to repository ${repository} (403): the credentials lack the permission to read it`
+        : `repository ${repository} not found on GitHub (${status}): deleted, or not reachable with the configured credentials`,
+    );
+  }
+}
 
 /** A repository object from GitHub's REST API (or a webhook payload) as ingestion identifies it. */
 export function identityOf(repository: RepositoryPayload, installationId: number | undefined): RepositoryIdentity {
@@ -121,6 +148,22 @@ export class GithubRepositoriesRepository {
       return await listFiles(read, commitSha);
     } catch (err) {
       if (statusOf(err) === 409) return [];
+      if (isRefusal(err)) await this.confirmReachable(octokit, repository.fullName);
+      throw err;
+    }
+  }
+
+  /**
+   * After a read refused with 404/410/403: throws GithubRepositoryUnreachableError when GitHub
+   * refuses the repository itself too. When the repository answers, the refusal was about what
+   * was read (a commit not visible yet) and the caller's error stands.
+   */
+  private async confirmReachable(octokit: GithubClient, fullName: string): Promise<void> {
+    const [owner, repo] = fullName.split('/');
+    try {
+      await octokit.rest.repos.get({ owner, repo });
+    } catch (err) {
+      if (isRefusal(err)) throw new GithubRepositoryUnreachableError(fullName, statusOf(err)!);
       throw err;
     }
   }

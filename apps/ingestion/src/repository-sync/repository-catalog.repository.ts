@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import type { RecordedFile, RepositoryIdentity, RepositoryRecord } from './repository-record';
+import type { RecordedFile, RecordedHead, RepositoryIdentity, RepositoryRecord } from './repository-record';
 import { RepositoryCatalogDocument } from './repository-catalog.schema';
 
 /** Another writer changed the record since it was read: read again and decide again. */
@@ -28,6 +28,7 @@ function toRecord(doc: Lean): RepositoryRecord {
       commitSha: f.commitSha,
       sourceVersion: f.sourceVersion,
     })),
+    ...(doc.head ? { head: { sha: doc.head.sha, ...(doc.head.before ? { before: doc.head.before } : {}), sourceVersion: doc.head.sourceVersion } } : {}),
     versionFloor: doc.versionFloor ?? 0,
     revision: doc.revision,
   };
@@ -65,9 +66,9 @@ export class RepositoryCatalogRepository {
 
   /**
    * Writes the repository's identity and files, conditional on the revision read (null: it
-   * did not exist). Returns the new revision.
+   * did not exist). Returns the new revision. The recorded head is kept unless `head` is given.
    */
-  async write(identity: RepositoryIdentity, files: RecordedFile[], versionFloor: number, expectedRevision: number | null): Promise<number> {
+  async write(identity: RepositoryIdentity, files: RecordedFile[], versionFloor: number, expectedRevision: number | null, head?: RecordedHead): Promise<number> {
     const fields = {
       fullName: identity.fullName,
       fullNameLower: identity.fullName.toLowerCase(),
@@ -78,6 +79,7 @@ export class RepositoryCatalogRepository {
       archived: identity.archived,
       files: [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       versionFloor,
+      ...(head ? { head } : {}),
     };
     if (expectedRevision === null) {
       try {

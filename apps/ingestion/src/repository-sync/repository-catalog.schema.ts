@@ -12,6 +12,13 @@ export class RecordedFileDocument {
   @Prop({ type: Number, required: true }) sourceVersion!: number;
 }
 
+@Schema({ _id: false, versionKey: false })
+export class RecordedHeadDocument {
+  @Prop({ type: String, required: true }) sha!: string;
+  @Prop({ type: String, default: undefined }) before?: string;
+  @Prop({ type: Number, required: true }) sourceVersion!: number;
+}
+
 /**
  * `repository_catalog` (ingestion's own database): per GitHub repository id, where it is and
  * what each of its files declared when last published. Removals are derived from it when a
@@ -35,6 +42,8 @@ export class RepositoryCatalogDocument {
   @Prop({ type: Number, default: null }) installationId!: number | null;
   @Prop({ type: Boolean, default: false }) archived!: boolean;
   @Prop({ type: [SchemaFactory.createForClass(RecordedFileDocument)], default: [] }) files!: RecordedFileDocument[];
+  /** See RepositoryRecord.head. */
+  @Prop({ type: SchemaFactory.createForClass(RecordedHeadDocument), default: undefined }) head?: RecordedHeadDocument;
   /** Kept after every file (or the repository) is gone; see RepositoryRecord.versionFloor. */
   @Prop({ type: Number, default: 0 }) versionFloor!: number;
   @Prop({ type: Number, required: true }) revision!: number;

@@ -30,9 +30,20 @@ export interface RecordedFile {
   sourceVersion: number;
 }
 
+/** The newest state of the default branch a sync read: what a push is ordered against. */
+export interface RecordedHead {
+  sha: string;
+  /** The commit the branch was at before, when a push said so (its `before`). */
+  before?: string;
+  /** The version its files were published with. */
+  sourceVersion: number;
+}
+
 /** Ingestion's record of a repository: identity plus what each of its files declared. */
 export interface RepositoryRecord extends RepositoryIdentity {
   files: RecordedFile[];
+  /** Absent in records from before heads were recorded, and until a sync read a commit. */
+  head?: RecordedHead;
   /**
    * The newest sourceVersion ever published for the repository's files, removed files and
    * removed repositories included: a read of the branch as it is now must outrank it.

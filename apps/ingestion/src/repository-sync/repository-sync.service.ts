@@ -10,7 +10,8 @@ import { FileStatus } from './file-status';
 import { catalogPathMatcher, CatalogPathMatcher } from './catalog-paths';
 import { KeyedLock } from './keyed-lock';
 import { RecordChangedError, RepositoryCatalogRepository } from './repository-catalog.repository';
-import type { RecordedFile, RepositoryIdentity, RepositoryRecord } from './repository-record';
+import { placePush } from './push-order';
+import type { RecordedFile, RecordedHead, RepositoryIdentity, RepositoryRecord } from './repository-record';
 import { currentReadVersion, newestPublishedVersion, planSync, ReadFile, SyncPlan } from './sync-plan';
 
 export interface SyncOutcome {
@@ -35,6 +36,12 @@ export interface SyncRequest {
    * push), so the read outranks everything published for the repository before it.
    */
   describesBranchNow?: boolean;
+  /**
+   * A push's `before`, the commit the branch was at before `head`: with it a push is ordered
+   * against the newest head recorded for the repository (see placePush), so that one delivered
+   * after a newer push does not bring the files back to its older state.
+   */
+  before?: string;
   scope: SyncScope;
   /** The delivery (or `refresh:…`, `reconcile:…`) the events are attributed to. */
   deliveryId: string;
@@ -153,11 +160,49 @@ export class RepositorySync {
     return { ...EMPTY, files: record.files.length, removals: events.length };
   }
 
+  /**
+   * The head a sync reads at: the requested one, or for a push behind the repository's newest
+   * known state that state (its files then stay as the newer push left them).
+   */
+  private async placed(request: SyncRequest, record: RepositoryRecord | null): Promise<{ head: SyncRequest['head']; describesBranchNow: boolean; advancesHead: boolean }> {
+    const own = { head: request.head, describesBranchNow: request.describesBranchNow === true, advancesHead: true };
+    if (request.before === undefined || request.describesBranchNow) return own;
+    const recorded = record?.head;
+    const placement = placePush(recorded, { sha: request.head.sha, before: request.before, sourceVersion: request.head.sourceVersion });
+    if (placement.kind === 'apply') return { ...own, head: { ...request.head, sourceVersion: placement.sourceVersion }, advancesHead: placement.advancesHead };
+    if (!recorded) return own;
+    const atRecorded = { head: { sha: recorded.sha, sourceVersion: recorded.sourceVersion }, describesBranchNow: false, advancesHead: false };
+    const log = (decidedBy: string) => this.logger.log({ msg: 'push is behind the recorded head; its files are read there', deliveryId: request.deliveryId, repository: request.repository.fullName, after: request.head.sha, recordedHead: recorded.sha, decidedBy });
+    if (placement.kind === 'behind') {
+      log('commit chain');
+      return atRecorded;
+    }
+    // Pushed in the same second as the recorded head and not chained to it: the branch says which is newer.
+    const branch = await this.github.headCommit(refOf(request.repository), request.repository.defaultBranch);
+    if (!branch || branch.sha === request.head.sha) return { ...own, head: { ...request.head, sourceVersion: Math.max(request.head.sourceVersion, recorded.sourceVersion) } };
+    if (branch.sha === recorded.sha) {
+      log('branch head');
+      return atRecorded;
+    }
+    this.logger.log({ msg: 'push tied with the recorded head; its files are read at the branch head', deliveryId: request.deliveryId, repository: request.repository.fullName, after: request.head.sha, branchHead: branch.sha });
+    return { head: { sha: branch.sha, sourceVersion: branch.committedAt, ...(branch.ref ? { ref: branch.ref } : {}) }, describesBranchNow: true, advancesHead: true };
+  }
+
   private async syncOnce(request: SyncRequest): Promise<SyncOutcome> {
     const { repository, scope, deliveryId } = request;
     const record = await this.records.find(repository.id);
     const recordedFiles = record?.files ?? [];
-    const head = request.describesBranchNow ? { ...request.head, sourceVersion: currentReadVersion(record, request.head.sourceVersion) } : request.head;
+    const touchedRoots = (paths: readonly string[]) => {
+      const touched = new Set(paths);
+      return [...new Set([...paths.filter(this.isCatalogPath), ...recordedFiles.filter((f) => touched.has(f.path)).map((f) => f.originPath)])].sort();
+    };
+    // A push touching no catalog file reads nothing: no need to place it (which may ask GitHub).
+    if (scope.kind === 'touched' && touchedRoots(scope.paths).length === 0) return EMPTY;
+    const placed = await this.placed(request, record);
+    const head = placed.describesBranchNow ? { ...placed.head, sourceVersion: currentReadVersion(record, placed.head.sourceVersion) } : placed.head;
+    // A branch read by name (no commit to ask for) has no sha a later push could name as its `before`.
+    const newHead: RecordedHead | undefined =
+      placed.advancesHead && !head.ref ? { sha: head.sha, ...(request.before && head.sha === request.head.sha ? { before: request.before } : {}), sourceVersion: head.sourceVersion } : undefined;
 
     let roots: string[];
     let inScope: RecordedFile[];
@@ -165,8 +210,7 @@ export class RepositorySync {
       roots = (await this.github.listFiles(refOf(repository), head.ref ?? head.sha)).filter(this.isCatalogPath);
       inScope = recordedFiles;
     } else {
-      const touched = new Set(scope.paths);
-      roots = [...new Set([...scope.paths.filter(this.isCatalogPath), ...recordedFiles.filter((f) => touched.has(f.path)).map((f) => f.originPath)])].sort();
+      roots = touchedRoots(scope.paths);
       const rootSet = new Set(roots);
       inScope = recordedFiles.filter((f) => rootSet.has(f.originPath));
     }
@@ -181,7 +225,7 @@ export class RepositorySync {
     outcome.invalidDocuments = rejected.length;
     const attribution = { deliveryId, repository: repository.fullName, repositoryId: repository.id, commitSha: head.sha, sourceVersion: head.sourceVersion };
 
-    const plan = planSync({ recorded: inScope, read: read.map((r) => r.file), head, publishUnchanged: request.describesBranchNow === true });
+    const plan = planSync({ recorded: inScope, read: read.map((r) => r.file), head, publishUnchanged: placed.describesBranchNow });
     const status = processingStatus(repository, head, inScope, read, plan.final.remove);
     if (plan.pending.length > 0 || plan.final.remove.length > 0 || record) {
       let revision = record?.revision ?? null;
@@ -195,7 +239,7 @@ export class RepositorySync {
       const needsPending = plan.removals.length > 0 || newRefs;
       if (needsPending) revision = await this.records.write(repository, merge(recordedFiles, plan.pending, []), versionFloor, revision);
       await this.events.publish(eventsOf(plan), attribution, rejected, status);
-      await this.records.write(repository, merge(recordedFiles, plan.final.put, plan.final.remove), versionFloor, revision);
+      await this.records.write(repository, merge(recordedFiles, plan.final.put, plan.final.remove), versionFloor, revision, newHead);
     } else if (rejected.length > 0 || status.locations.length > 0) {
       await this.events.publish([], attribution, rejected, status);
     }

@@ -1,11 +1,13 @@
-import { Controller, Headers, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { Controller, Headers, HttpCode, HttpStatus, Post, Req, UseFilters } from '@nestjs/common';
 import type { Request } from 'express';
+import { DeliveryNotRecordedFilter } from './delivery-not-recorded.exception';
 import { ReceiveWebhookCommand } from './receive-webhook.command';
 import { ReceiveWebhookUseCase, WebhookAccepted } from './receive-webhook.use-case';
 
 export const GITHUB_WEBHOOK_PATH = '/webhooks/github';
 
 @Controller()
+@UseFilters(DeliveryNotRecordedFilter)
 export class GithubWebhookController {
   constructor(private readonly receiveWebhook: ReceiveWebhookUseCase) {}
 

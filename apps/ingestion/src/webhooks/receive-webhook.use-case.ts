@@ -3,7 +3,6 @@ import {
   Inject,
   Injectable,
   Logger,
-  ServiceUnavailableException,
   UnauthorizedException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
@@ -12,6 +11,7 @@ import { APP_CONFIG } from '@callboard/config';
 import { topicName } from '@callboard/kafka';
 import { jsonNestingExceeds } from '@callboard/observability';
 import type { IngestionConfig } from '../ingestion.config';
+import { DeliveryNotRecordedException } from './delivery-not-recorded.exception';
 import { DeliveryRecorder } from './delivery-recorder';
 import { ReceiveWebhookCommand } from './receive-webhook.command';
 import { WebhookSignatureVerifier } from './webhook-signature.verifier';
@@ -23,6 +23,12 @@ import { WebhookSignatureVerifier } from './webhook-signature.verifier';
  */
 export const WEBHOOK_MAX_JSON_DEPTH = 128;
 
+/**
+ * The Retry-After of a 503: Kafka stalls (a leader election, a restart) last seconds. GitHub
+ * itself does not retry; an operator's "Redeliver" or a script's does.
+ */
+export const WEBHOOK_RETRY_AFTER_SECONDS = 10;
+
 export interface WebhookAccepted {
   deliveryId: string;
   event: string;
@@ -33,11 +39,17 @@ export interface WebhookAccepted {
  * Accepts a GitHub delivery: verifies its signature over the raw body, then records it in
  * Kafka (acks=all) before answering, so an accepted delivery survives any crash after 202.
  * Everything else happens asynchronously, from the recorded delivery.
+ *
+ * The record is waited for WEBHOOK_PUBLISH_TIMEOUT_MS at most: GitHub gives up on a delivery
+ * after 10 s, and an answer it no longer reads helps nobody. The send is not withdrawn (a
+ * producer cannot): a record that lands after the 503 is processed, and the redelivery that
+ * the 503 asks for is then skipped by its delivery id (ProcessDeliveryOnceUseCase).
  */
 @Injectable()
 export class ReceiveWebhookUseCase {
   private readonly logger = new Logger(ReceiveWebhookUseCase.name);
   private readonly topic: string;
+  private readonly publishTimeoutMs: number;
 
   constructor(
     private readonly verifier: WebhookSignatureVerifier,
@@ -45,6 +57,7 @@ export class ReceiveWebhookUseCase {
     @Inject(APP_CONFIG) config: IngestionConfig,
   ) {
     this.topic = topicName(config, TOPICS.githubDeliveries);
+    this.publishTimeoutMs = config.WEBHOOK_PUBLISH_TIMEOUT_MS;
   }
 
   async execute(command: ReceiveWebhookCommand): Promise<WebhookAccepted> {
@@ -75,17 +88,35 @@ export class ReceiveWebhookUseCase {
     const parsed = githubDeliveryV1Schema.safeParse(delivery);
     if (!parsed.success) throw new BadRequestException(`invalid delivery: ${parsed.error.issues[0]?.message}`);
 
+    await this.record(deliveryId, event, githubDeliveryKey(payload, deliveryId), parsed.data);
+    this.logger.log({ msg: 'delivery accepted', deliveryId, event });
+    return { deliveryId, event, status: 'accepted' };
+  }
+
+  /** Resolves once Kafka acknowledged the record; throws DeliveryNotRecordedException when it failed or took too long. */
+  private async record(deliveryId: string, event: string, key: string, delivery: GithubDeliveryV1): Promise<void> {
+    const sent = this.publisher.publish(this.topic, githubDeliveryV1Schema, [{ key, value: delivery, headers: { 'x-github-delivery': deliveryId, 'x-github-event': event } }]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timed out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed out'), this.publishTimeoutMs);
+    });
+    let outcome: 'recorded' | 'timed out';
     try {
-      await this.publisher.publish(this.topic, githubDeliveryV1Schema, [
-        { key: githubDeliveryKey(payload, deliveryId), value: parsed.data, headers: { 'x-github-delivery': deliveryId, 'x-github-event': event } },
-      ]);
+      outcome = await Promise.race([sent.then(() => 'recorded' as const), timedOut]);
     } catch (err) {
       // Not recorded means not accepted: GitHub shows the failure and the delivery can be redelivered.
       this.logger.error({ msg: 'could not record delivery', deliveryId, err });
-      throw new ServiceUnavailableException('delivery could not be recorded; retry later');
+      throw new DeliveryNotRecordedException('delivery could not be recorded; retry later', WEBHOOK_RETRY_AFTER_SECONDS);
+    } finally {
+      clearTimeout(timer);
     }
-    this.logger.log({ msg: 'delivery accepted', deliveryId, event });
-    return { deliveryId, event, status: 'accepted' };
+    if (outcome === 'recorded') return;
+    sent.then(
+      () => this.logger.warn({ msg: 'delivery recorded after it was answered 503; a redelivery of it will be skipped as a duplicate', deliveryId, event }),
+      (err: unknown) => this.logger.error({ msg: 'could not record delivery (answered 503 already)', deliveryId, err }),
+    );
+    this.logger.error({ msg: 'Kafka did not acknowledge the delivery in time', deliveryId, event, timeoutMs: this.publishTimeoutMs });
+    throw new DeliveryNotRecordedException(`Kafka did not acknowledge the delivery within ${this.publishTimeoutMs} ms; retry later`, WEBHOOK_RETRY_AFTER_SECONDS);
   }
 
   private decodePayload(rawBody: string, contentType: string | undefined): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryInputError } from '@callboard/catalog-index';
+import { TooManyRequestsException } from './too-many-requests.exception';
 
 // Backstage's error names for the statuses its clients branch on.
 const ERROR_NAMES: Record<number, string> = {
@@ -13,6 +14,7 @@ const ERROR_NAMES: Record<number, string> = {
   // http-errors' names, which Backstage's error handler passes on for body-parser's failures.
   413: 'PayloadTooLargeError',
   415: 'UnsupportedMediaTypeError',
+  429: 'TooManyRequestsError',
 };
 
 function isClientHttpError(error: unknown): error is Error & { status: number } {
@@ -49,6 +51,7 @@ export class BackstageErrorFilter implements ExceptionFilter {
     } else {
       this.logger.error({ msg: 'unhandled error', err: exception, url: request.url });
     }
+    if (exception instanceof TooManyRequestsException) response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     response.status(status).json({
       error: { name: ERROR_NAMES[status] ?? (status >= 500 ? 'Error' : 'InputError'), message },
       // Relative to the API's mount point, as Backstage reports it.

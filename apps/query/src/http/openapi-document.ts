@@ -143,6 +143,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'NotFoundError: no such entity, location or route',
   413: 'PayloadTooLargeError: a body over 100 KiB',
   415: 'UnsupportedMediaTypeError: a JSON body in an unsupported charset or content encoding',
+  429: 'TooManyRequestsError: more requests of this kind than the service records per minute; Retry-After says when to ask again',
 };
 
 /** Declares error answers of an operation, each with Backstage's error body. */

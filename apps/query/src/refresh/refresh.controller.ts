@@ -16,7 +16,7 @@ export class RefreshController {
   @ApiOperation({ summary: "Re-read an entity's location now", description: 'Body `{ entityRef }`. Answers at once; the change arrives through the normal pipeline.' })
   @ApiBody({ schema: { type: 'object', required: ['entityRef'], additionalProperties: false, properties: { entityRef: { type: 'string' }, authorizationToken: { type: 'string' } } } })
   @ApiOkResponse({ description: 'Refresh requested' })
-  @ApiErrors(404)
+  @ApiErrors(404, 429)
   async refresh(@Body() body: unknown, @Query() query: Record<string, unknown>): Promise<void> {
     RequestParams.none(query);
     const input = bodyObject(body);
