@@ -43,6 +43,8 @@ export class EventPublisher {
   // numbers (every later send then fails): it is replaced before the next send.
   private broken = false;
   private replacing: Promise<void> | undefined;
+  private readonly waiting: Array<{ encoded: Encoded[]; resolve: () => void; reject: (err: Error) => void }> = [];
+  private sending = false;
 
   constructor(private readonly kafka: Kafka) {
     this.producer = this.newProducer();
@@ -115,7 +117,39 @@ export class EventPublisher {
     await this.publishAll([deadLetterRecord(topic, letter)]);
   }
 
-  private async send(encoded: Encoded[]): Promise<void> {
+  /**
+   * Sends go out one at a time, what callers asked for meanwhile together in the next one. kafkajs'
+   * idempotent producer gives a request its partitions' next sequence numbers and takes them back
+   * when the request fails; a request the broker did append (its answer lost, or too late) is then
+   * followed, if another send was waiting, by that send's records under the same numbers, which
+   * the broker takes for a retry of what it has: answered as written, and dropped. A webhook was
+   * acknowledged 202 and its delivery lost that way while Kafka restarted (docs/reliability.md).
+   */
+  private send(encoded: Encoded[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ encoded, resolve, reject });
+      if (!this.sending) void this.sendWaiting();
+    });
+  }
+
+  private async sendWaiting(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.waiting.length > 0) {
+        const calls = this.waiting.splice(0);
+        try {
+          await this.sendNow(calls.flatMap((call) => call.encoded));
+          for (const call of calls) call.resolve();
+        } catch (err) {
+          for (const call of calls) call.reject(err as Error);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  private async sendNow(encoded: Encoded[]): Promise<void> {
     if (this.broken) await (this.replacing ??= this.replaceProducer().finally(() => (this.replacing = undefined)));
     // The chunks of one call go out one after the other, in order.
     for (const chunk of chunksOf(encoded)) {
@@ -129,6 +163,8 @@ export class EventPublisher {
           topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })),
         });
       } catch (err) {
+        // Its sequence numbers may have been taken back for records the broker has: a new
+        // producer (a new producer id) before anything else is sent.
         this.broken = true;
         throw err;
       }
