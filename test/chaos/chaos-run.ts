@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { applyPatch, compare, deepClone, Operation } from 'fast-json-patch';
+import { generatedLocationName, githubFileLocation } from '@callboard/entity-model';
 import { sendWebhook } from '@callboard/github-stand-in';
 import { generateCatalog, Random, SyntheticEntity } from '../../tools/synthetic-catalog/src';
 import { API, PipelineDriver, PipelineRepo, repositoriesOf, ServiceName, sleep } from '../support/pipeline-driver';
@@ -98,8 +99,12 @@ async function servedCatalog(queryUrl: string): Promise<Map<string, Served['enti
   }
 }
 
-/** What differs between the stand-in's repositories and the served catalog. */
-function differences(truth: Map<string, SyntheticEntity>, served: Map<string, Served['entity']>): { lost: string[]; stale: string[] } {
+/**
+ * What differs between the stand-in's repositories and the served catalog. `locations` are the
+ * refs of the Location entities generated for the repositories' catalog files (as Backstage's
+ * discovery does): served beside what the files declare.
+ */
+function differences(truth: Map<string, SyntheticEntity>, locations: ReadonlySet<string>, served: Map<string, Served['entity']>): { lost: string[]; stale: string[] } {
   const lost: string[] = [];
   const stale: string[] = [];
   for (const [ref, item] of truth) {
@@ -108,9 +113,9 @@ function differences(truth: Map<string, SyntheticEntity>, served: Map<string, Se
     // Each push writes a new description (the catalog normalises spec refs, so spec is no marker).
     else if (entity.metadata.description !== item.entity.metadata.description) stale.push(`${ref} (served "${entity.metadata.description}", declared "${item.entity.metadata.description}")`);
   }
+  for (const ref of locations) if (!served.has(ref)) lost.push(`${ref} (its file's generated Location)`);
   // Served but declared by no file any more: a removal that did not arrive is stale too.
-  // Not the generated Location of each registered catalog file (Backstage's, `generated-<hash>`): no file declares it.
-  for (const ref of served.keys()) if (!truth.has(ref) && !ref.startsWith('location:default/generated-')) stale.push(`${ref} (removed from its file)`);
+  for (const ref of served.keys()) if (!truth.has(ref) && !locations.has(ref)) stale.push(`${ref} (removed from its file)`);
   return { lost, stale };
 }
 
@@ -196,6 +201,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const commitIndex = new Map<string, { repo: string; index: number }>();
   const commitsOf = new Map<string, number>();
   const everPushed = new Map<string, { item: SyntheticEntity; repo: PipelineRepo }>();
+  // The generated Location entity of each repository's catalog file (a file is never emptied).
+  const locations = new Set<string>();
 
   await options.stack.up();
   const run = Date.now().toString(36);
@@ -226,6 +233,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   let redeliveries = 0;
   const push = async (repo: PipelineRepo): Promise<number> => {
     const { payload, after } = pipeline.commit(repo);
+    locations.add(`location:default/${generatedLocationName(githubFileLocation(payload.repository.html_url, payload.repository.default_branch, 'catalog-info.yaml'))}`);
     const index = commitsOf.get(repo.fullName) ?? 0;
     commitsOf.set(repo.fullName, index + 1);
     commitIndex.set(after, { repo: repo.fullName, index });
@@ -265,7 +273,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let left = { lost: [...expected.keys()], stale: [] as string[] };
     for (;;) {
       const served = await servedCatalog(pipeline.query.url);
-      if (served) left = differences(expected, served);
+      if (served) left = differences(expected, locations, served);
       if (served && left.lost.length === 0 && left.stale.length === 0) return { converged: true, at: performance.now(), ...left };
       if (performance.now() > deadline) return { converged: false, at: performance.now(), ...left };
       await sleep(200);

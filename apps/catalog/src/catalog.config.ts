@@ -21,6 +21,12 @@ export const catalogConfigSchema = z.object({
    */
   CATALOG_MAX_BATCH_MESSAGES: z.coerce.number().int().min(1).max(100_000).default(1000),
   /**
+   * A batch still running after this many ms makes the catalog exit (its supervisor starts it
+   * again, and the outbox finishes what the batch had written): the consumer heartbeats while a
+   * batch runs, so one that never ends would otherwise hold its partitions for good.
+   */
+  CATALOG_BATCH_STALL_TIMEOUT_MS: z.coerce.number().int().min(10_000).max(3_600_000).default(120_000),
+  /**
    * Least time between two batches of relation updates of one partition, in ms: what arrives
    * meanwhile is applied together, so an entity many others name is rewritten once per interval.
    * The entity a push changes is served without it; only the relations it adds to other

@@ -136,4 +136,47 @@ describe('KafkaBatchServer on a real broker', () => {
     expect(mostInFlight).toBeGreaterThan(0);
     expect(mostInFlight).toBeLessThanOrEqual(3 * MIB);
   }, 90000);
+
+  it('gives up, rather than heartbeating on, when a batch never settles', async () => {
+    const env = isolatedEnv('batch_stall');
+    const settings: KafkaSettings = {
+      KAFKA_BROKERS: env.KAFKA_BROKERS.split(','),
+      KAFKA_CLIENT_ID: 'test',
+      KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX,
+      KAFKA_TOPIC_PARTITIONS: 1,
+      KAFKA_REPLICATION_FACTOR: 1,
+      KAFKA_CONSUMER_SESSION_TIMEOUT_MS: SESSION_MS,
+    };
+    const topic = `${env.KAFKA_TOPIC_PREFIX}stall`;
+    const kafka = new Kafka({ clientId: 'test-producer', brokers: settings.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: 'v' }] });
+    await producer.disconnect();
+
+    let calls = 0;
+    const started = Date.now();
+    const fatal = await new Promise<Error>((resolve) => {
+      const stalling = new KafkaBatchServer(settings, {
+        groupId: 'stall',
+        clientIdSuffix: 'stall',
+        topics: [topic],
+        partitionsConsumedConcurrently: 1,
+        stallTimeoutMs: 3000,
+        // The first attempt never ends (an engine call never answered); a later one would.
+        handleBatch: () => (calls++ === 0 ? new Promise<void>(() => undefined) : Promise.resolve()),
+        onFatal: resolve,
+      });
+      servers.push(stalling);
+      void stalling.listen(() => undefined);
+    });
+
+    expect(fatal.message).toMatch(/did not settle within 3000 ms/);
+    expect(Date.now() - started).toBeLessThan(30000);
+    expect(servers[servers.length - 1].failure).toMatch(/did not settle/);
+  }, 60000);
 });

@@ -61,6 +61,13 @@ export interface BatchConsumerOptions {
   /** Most bytes fetched at once (kafkajs' maxBytes; default 10 MiB). */
   maxBytes?: number;
   /**
+   * A batch not settled after this many ms makes the consumer give up (`onFatal`: the process
+   * exits and its supervisor starts it again). The member heartbeats while a batch runs, so a
+   * batch that never ends — an engine call never answered — would otherwise hold its partitions,
+   * and every batch fetched with it, for good. Default: no limit.
+   */
+  stallTimeoutMs?: number;
+  /**
    * Handles a whole batch. Resolving means every message was handled (written, published): its
    * offsets may then be committed, which kafkajs does at most every COMMIT_INTERVAL_MS (and when
    * the partition is revoked or the consumer stops). Rejecting makes kafkajs fetch the batch
@@ -111,6 +118,9 @@ function rawMessage(topic: string, partition: number, message: KafkaMessage): Ra
     headers: headersToStrings(message.headers),
   };
 }
+
+/** A batch outlasted `stallTimeoutMs`: the consumer cannot go on. */
+export class BatchStalledError extends Error {}
 
 /**
  * A Nest microservice strategy running one kafkajs consumer group with `eachBatch`: the
@@ -234,10 +244,26 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       // A rebalance under way answers with an error: the runner rejoins after this batch.
       heartbeat().catch((err: Error) => this.batchLogger.debug({ msg: 'heartbeat during a batch refused', groupId: this.groupId, err: err.message }));
     }, intervalMs);
+    let stall: NodeJS.Timeout | undefined;
+    const limit = this.options.stallTimeoutMs;
     try {
-      return await work();
+      if (limit === undefined) return await work();
+      return await Promise.race([
+        work(),
+        new Promise<never>((_, reject) => {
+          stall = setTimeout(() => reject(new BatchStalledError(`a batch did not settle within ${limit} ms`)), limit);
+        }),
+      ]);
+    } catch (err) {
+      if (err instanceof BatchStalledError) {
+        this.batchLogger.fatal({ msg: 'giving up: a batch did not settle', groupId: this.groupId, stallTimeoutMs: limit });
+        this.crashed = err.message;
+        this.options.onFatal?.(err);
+      }
+      throw err;
     } finally {
       clearInterval(timer);
+      clearTimeout(stall);
     }
   }
 

@@ -31,13 +31,6 @@ const COMPRESS_FROM_BYTES = 16 * 1024;
 
 type Encoded = { topic: string; message: Message; bytes: number };
 
-interface QueuedSend {
-  encoded: Encoded[];
-  bytes: number;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
 /**
  * The one way services write to Kafka: an idempotent producer waiting for all in-sync
  * replicas (acks=all), validating every message against its contract before it leaves.
@@ -50,8 +43,8 @@ export class EventPublisher {
   // numbers (every later send then fails): it is replaced before the next send.
   private broken = false;
   private replacing: Promise<void> | undefined;
-  private readonly queue: QueuedSend[] = [];
-  private flushing = false;
+  private readonly waiting: Array<{ encoded: Encoded[]; resolve: () => void; reject: (err: Error) => void }> = [];
+  private sending = false;
 
   constructor(private readonly kafka: Kafka) {
     this.producer = this.newProducer();
@@ -125,38 +118,34 @@ export class EventPublisher {
   }
 
   /**
-   * Sends as soon as no request is in flight, together with whatever other calls queued
-   * meanwhile. The idempotent producer allows one request in flight, so calls sent one by one
-   * (a webhook each) went at one broker round trip apiece, ~25/s on a busy machine; sent
-   * together they share it. Calls keep their order, so each topic-partition's does too.
+   * Sends go out one at a time, what callers asked for meanwhile together in the next one. kafkajs'
+   * idempotent producer gives a request its partitions' next sequence numbers and takes them back
+   * when the request fails; a request the broker did append (its answer lost, or too late) is then
+   * followed, if another send was waiting, by that send's records under the same numbers, which
+   * the broker takes for a retry of what it has: answered as written, and dropped. A webhook was
+   * acknowledged 202 and its delivery lost that way while Kafka restarted (docs/reliability.md).
    */
   private send(encoded: Encoded[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ encoded, bytes: encoded.reduce((n, e) => n + e.bytes, 0), resolve, reject });
-      if (!this.flushing) void this.flush();
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ encoded, resolve, reject });
+      if (!this.sending) void this.sendWaiting();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
+  private async sendWaiting(): Promise<void> {
+    this.sending = true;
     try {
-      while (this.queue.length > 0) {
-        // The first call always; then the next ones while the request stays within SEND_BYTES.
-        const group = [this.queue.shift()!];
-        let bytes = group[0].bytes;
-        while (this.queue.length > 0 && bytes + this.queue[0].bytes <= SEND_BYTES) {
-          bytes += this.queue[0].bytes;
-          group.push(this.queue.shift()!);
-        }
+      while (this.waiting.length > 0) {
+        const calls = this.waiting.splice(0);
         try {
-          await this.sendNow(group.flatMap((call) => call.encoded));
-          for (const call of group) call.resolve();
+          await this.sendNow(calls.flatMap((call) => call.encoded));
+          for (const call of calls) call.resolve();
         } catch (err) {
-          for (const call of group) call.reject(err);
+          for (const call of calls) call.reject(err as Error);
         }
       }
     } finally {
-      this.flushing = false;
+      this.sending = false;
     }
   }
 
@@ -178,6 +167,8 @@ export class EventPublisher {
           topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })),
         });
       } catch (err) {
+        // Its sequence numbers may have been taken back for records the broker has: a new
+        // producer (a new producer id) before anything else is sent.
         this.broken = true;
         throw err;
       }

@@ -56,6 +56,7 @@ export class EntityEventConsumer implements OnApplicationBootstrap {
       partitionsConsumedConcurrently: 3 * this.config.CATALOG_PARTITIONS_CONCURRENTLY,
       maxBytesPerPartition: this.config.CATALOG_MAX_BATCH_BYTES,
       maxBatchMessages: this.config.CATALOG_MAX_BATCH_MESSAGES,
+      stallTimeoutMs: this.config.CATALOG_BATCH_STALL_TIMEOUT_MS,
       handleBatch: async (batch, context) => {
         await this.batches.process(batch, context);
       },

@@ -124,7 +124,8 @@ export class PartitionBatchProcessor {
     if (!lock) this.locks.set(batch.partition, (lock = new Mutex()));
     return lock.runExclusive(async () => {
       await this.committed.whenKnown();
-      const resent = await this.recovery.ensure({ group: this.groupId, topic: batch.topic, partition: batch.partition }, this.committed);
+      const at = { group: this.groupId, topic: batch.topic, partition: batch.partition };
+      let resent = await this.recovery.ensure(at, this.committed);
       const generation = this.cache.currentGeneration;
       const { work, deadLetters } = this.decode(batch);
       const position: ConsumedPosition = { group: this.groupId, topic: batch.topic, partition: batch.partition, offset: batch.messages[batch.messages.length - 1].offset };
@@ -134,12 +135,22 @@ export class PartitionBatchProcessor {
       const forgetBatch = () => this.cache.forget(work.keys());
       let summary: BatchSummary;
       try {
-        summary = await retryOnConflict(() => this.run(work, deadLetters, position, generation, context), {
-          beforeRetry: (err) => {
-            this.logger.warn({ msg: 'entity documents changed under this consumer; deciding again', refs: err.refs.length, partition: batch.partition });
-            forgetBatch();
+        let attempt = 0;
+        summary = await retryOnConflict(
+          async () => {
+            // What a conflicting attempt wrote before the conflict is stored with its changes applied,
+            // so deciding again finds nothing to publish for it: it is published from the outbox first.
+            if (attempt++ > 0) resent += await this.recovery.ensure(at, this.committed);
+            return this.run(work, deadLetters, position, generation, context);
           },
-        });
+          {
+            beforeRetry: (err) => {
+              this.logger.warn({ msg: 'entity documents changed under this consumer; deciding again', refs: err.refs.length, partition: batch.partition });
+              forgetBatch();
+              this.recovery.uncertain(batch);
+            },
+          },
+        );
       } catch (err) {
         forgetBatch();
         this.recovery.uncertain(batch);

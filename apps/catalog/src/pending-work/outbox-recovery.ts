@@ -55,7 +55,9 @@ export class OutboxRecovery {
     const records = await this.store.load([...new Set(latest.publications.map((p) => p.ref))]);
     const due = latest.publications.filter((p) => records.get(p.ref)?.lastWrite === p.writeId).map((publication) => ({ record: records.get(publication.ref)!, publication }));
     await this.publisher.publish(due, []);
-    committed.published(latest.position);
+    // Not marked published by offset: another attempt at the same batch (the same offsets) may
+    // write and fail again, and what it wrote must be found unpublished then. `checked` spares
+    // the next batches the check; publishing again after a later failure only repeats ids.
     this.checked.add(key);
     if (due.length > 0) this.logger.warn({ msg: 'published what an unfinished batch had written', ...position, offset: latest.position.offset, records: due.length });
     return due.length;
