@@ -1,3 +1,4 @@
+import type { KafkaSettings } from '@callboard/kafka';
 import type { INestApplication } from '@nestjs/common';
 import { createServiceApp, ServiceDefinition } from '@callboard/observability';
 
@@ -21,6 +22,18 @@ export function isolatedEnv(label: string): Record<string, string> {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     HOST: '127.0.0.1',
     PORT: '0',
+  };
+}
+
+/** Kafka settings for a test's own client of the test broker, under its isolatedEnv's topic prefix. */
+export function kafkaSettingsOf(env: Record<string, string>, partitions: number): KafkaSettings {
+  return {
+    KAFKA_BROKERS: env.KAFKA_BROKERS.split(','),
+    KAFKA_CLIENT_ID: 'test',
+    KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX,
+    KAFKA_TOPIC_PARTITIONS: partitions,
+    KAFKA_REPLICATION_FACTOR: 1,
+    KAFKA_CONSUMER_SESSION_TIMEOUT_MS: 6000,
   };
 }
 

@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { isolatedEnv } from '../../../test/support/service-harness';
+import { isolatedEnv, kafkaSettingsOf } from '../../../test/support/service-harness';
 import { KafkaBatchServer, PartitionBatch } from './batch-consumer.server';
-import { KafkaSettings } from './kafka-options';
-
-const SESSION_MS = 6000;
 
 // A batch may take longer than the consumer's session (a slow engine, a busy machine). The member
 // must keep its partitions meanwhile; otherwise the batch is fetched again by the next member
@@ -17,14 +14,7 @@ describe('KafkaBatchServer on a real broker', () => {
 
   it('hands a large fetch over in slices and keeps the session through a slice that outlasts it, handling every message once', async () => {
     const env = isolatedEnv('batch_server');
-    const settings: KafkaSettings = {
-      KAFKA_BROKERS: env.KAFKA_BROKERS.split(','),
-      KAFKA_CLIENT_ID: 'test',
-      KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX,
-      KAFKA_TOPIC_PARTITIONS: 1,
-      KAFKA_REPLICATION_FACTOR: 1,
-      KAFKA_CONSUMER_SESSION_TIMEOUT_MS: SESSION_MS,
-    };
+    const settings = kafkaSettingsOf(env, 1);
     const topic = `${env.KAFKA_TOPIC_PREFIX}slices`;
     const kafka = new Kafka({ clientId: 'test-producer', brokers: settings.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
@@ -50,7 +40,7 @@ describe('KafkaBatchServer on a real broker', () => {
           slices.push(batch.messages.map((m) => m.value!.toString()));
           if (slow) {
             slow = false;
-            await new Promise((r) => setTimeout(r, SESSION_MS * 1.5));
+            await new Promise((r) => setTimeout(r, settings.KAFKA_CONSUMER_SESSION_TIMEOUT_MS * 1.5));
           }
           if (slices.flat().length >= 25) resolve();
         },
@@ -64,7 +54,7 @@ describe('KafkaBatchServer on a real broker', () => {
     });
     await done;
     // Long enough for a lost session to show as a rejoin and a replay.
-    await new Promise((r) => setTimeout(r, SESSION_MS));
+    await new Promise((r) => setTimeout(r, settings.KAFKA_CONSUMER_SESSION_TIMEOUT_MS));
 
     expect(slices.every((slice) => slice.length <= 10)).toBe(true);
     expect(slices.flat()).toEqual(Array.from({ length: 25 }, (_, i) => String(i)));
@@ -73,14 +63,7 @@ describe('KafkaBatchServer on a real broker', () => {
 
   it('bounds the bytes of a slice and of the slices of all partitions handled at once, large messages one at a time', async () => {
     const env = isolatedEnv('batch_server_bytes');
-    const settings: KafkaSettings = {
-      KAFKA_BROKERS: env.KAFKA_BROKERS.split(','),
-      KAFKA_CLIENT_ID: 'test',
-      KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX,
-      KAFKA_TOPIC_PARTITIONS: 2,
-      KAFKA_REPLICATION_FACTOR: 1,
-      KAFKA_CONSUMER_SESSION_TIMEOUT_MS: SESSION_MS,
-    };
+    const settings = kafkaSettingsOf(env, 2);
     const MIB = 1024 * 1024;
     const topic = `${env.KAFKA_TOPIC_PREFIX}large`;
     const kafka = new Kafka({ clientId: 'test-producer', brokers: settings.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
@@ -139,14 +122,7 @@ describe('KafkaBatchServer on a real broker', () => {
 
   it('gives up, rather than heartbeating on, when a batch never settles', async () => {
     const env = isolatedEnv('batch_stall');
-    const settings: KafkaSettings = {
-      KAFKA_BROKERS: env.KAFKA_BROKERS.split(','),
-      KAFKA_CLIENT_ID: 'test',
-      KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX,
-      KAFKA_TOPIC_PARTITIONS: 1,
-      KAFKA_REPLICATION_FACTOR: 1,
-      KAFKA_CONSUMER_SESSION_TIMEOUT_MS: SESSION_MS,
-    };
+    const settings = kafkaSettingsOf(env, 1);
     const topic = `${env.KAFKA_TOPIC_PREFIX}stall`;
     const kafka = new Kafka({ clientId: 'test-producer', brokers: settings.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();

@@ -1,8 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { z } from 'zod';
-import { isolatedEnv } from '../../../test/support/service-harness';
+import { isolatedEnv, kafkaSettingsOf } from '../../../test/support/service-harness';
 import { EventPublisher } from './event-publisher';
-import { kafkaClientConfig, KafkaSettings } from './kafka-options';
+import { kafkaClientConfig } from './kafka-options';
 
 const schema = z.object({ writer: z.number(), n: z.number() });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -14,14 +14,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('EventPublisher with produce requests answered too late', () => {
   it('keeps every record of concurrent sends it acknowledged', async () => {
     const env = isolatedEnv('late_answers');
-    const settings: KafkaSettings = {
-      KAFKA_BROKERS: env.KAFKA_BROKERS.split(','),
-      KAFKA_CLIENT_ID: 'test',
-      KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX,
-      KAFKA_TOPIC_PARTITIONS: 1,
-      KAFKA_REPLICATION_FACTOR: 1,
-      KAFKA_CONSUMER_SESSION_TIMEOUT_MS: 6000,
-    };
+    const settings = kafkaSettingsOf(env, 1);
     const reliable = new Kafka({ ...kafkaClientConfig(settings, 'reader'), logLevel: logLevel.NOTHING, logCreator: undefined });
     const topic = `${env.KAFKA_TOPIC_PREFIX}late-answers`;
     const admin = reliable.admin();

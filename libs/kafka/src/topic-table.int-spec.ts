@@ -1,8 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { z } from 'zod';
 import { TOPICS } from '@callboard/contracts';
-import { isolatedEnv } from '../../../test/support/service-harness';
-import { KafkaSettings } from './kafka-options';
+import { isolatedEnv, kafkaSettingsOf } from '../../../test/support/service-harness';
 import { TopicTable } from './topic-table';
 
 const valueSchema = z.object({ version: z.number() });
@@ -13,14 +12,7 @@ describe('TopicTable on a real broker', () => {
 
   it('loads a topic holding several versions of its keys as their latest values, each applied once, then follows it', async () => {
     const env = isolatedEnv('topic_table');
-    const settings: KafkaSettings = {
-      KAFKA_BROKERS: env.KAFKA_BROKERS.split(','),
-      KAFKA_CLIENT_ID: 'test',
-      KAFKA_TOPIC_PREFIX: env.KAFKA_TOPIC_PREFIX,
-      KAFKA_TOPIC_PARTITIONS: 2,
-      KAFKA_REPLICATION_FACTOR: 1,
-      KAFKA_CONSUMER_SESSION_TIMEOUT_MS: 6000,
-    };
+    const settings = kafkaSettingsOf(env, 2);
     const topic = `${env.KAFKA_TOPIC_PREFIX}${TOPICS.catalogEntities}`;
     const kafka = new Kafka({ clientId: 'test-producer', brokers: settings.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
